@@ -1,0 +1,1 @@
+"""Composition of the Fupin services: the embedded default and the `fupin` command line."""

@@ -1,0 +1,18 @@
+"""Monitoring metadata, infrastructure tables and unit of work."""
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fupin_shared.db import UnitOfWork, make_base
+from fupin_shared.outbox import define_infrastructure_tables
+
+Base = make_base()
+INFRA = define_infrastructure_tables(Base)
+
+
+class MonitoringUow(UnitOfWork):
+    infra = INFRA
+    source = "/fupin/monitoring"
+
+    def _open(self, session: AsyncSession) -> None:
+        from fupin_monitoring.overview.repository import OverviewRepository
+
+        self.overview = OverviewRepository(session)

@@ -1,0 +1,138 @@
+"""Idempotent consumer.
+
+For each batch fetched from the bus, in one database transaction: for every event not yet in
+``processed_event`` for this group, record its id and run its handler. Then commit the offsets.
+A crash before the database commit re-delivers the batch; a crash after it but before the offset
+commit re-delivers events that are now no-ops. If a handler fails, the batch is retried one event at
+a time and the failing event is recorded with its error (dead letter) so it cannot block the
+partition; it can be replayed after a fix (``processed_event.error`` is not null).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from prometheus_client import Counter, Gauge
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from fupin_shared.bus.base import Message, Subscription, Transport
+from fupin_shared.events import Envelope
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+
+APPLIED = Counter("fupin_consumer_events_total", "Events applied by consumer groups", ["group", "outcome"])
+LAG = Gauge("fupin_consumer_lag_events", "Events published but not yet committed by the group", ["group"])
+
+
+class HandlerRegistry:
+    """Maps CloudEvents types to handlers; unknown types are remembered and ignored."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+
+    def on(self, *event_types: str) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            for event_type in event_types:
+                self._handlers[event_type] = fn
+            return fn
+        return register
+
+    def get(self, event_type: str) -> Handler | None:
+        return self._handlers.get(event_type)
+
+    @property
+    def types(self) -> list[str]:
+        return sorted(self._handlers)
+
+
+class Consumer:
+    def __init__(self, *, group: str, topics: Sequence[str], transport: Transport, engine: AsyncEngine,
+                 processed_model: Any, handlers: HandlerRegistry, batch_size: int = 500,
+                 on_applied: Callable[[list[Envelope]], Awaitable[None]] | None = None) -> None:
+        self.group = group
+        self.topics = list(topics)
+        self._transport = transport
+        self._sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+        self._processed = processed_model
+        self._handlers = handlers
+        self._batch_size = batch_size
+        self._on_applied = on_applied
+        self._stopping = asyncio.Event()
+        self.subscription: Subscription | None = None
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        backoff = 0.5
+        while not self._stopping.is_set():
+            try:
+                self.subscription = await self._transport.subscribe(self.group, self.topics)
+                backoff = 0.5
+                while not self._stopping.is_set():
+                    messages = await self.subscription.fetch(timeout=0.5, max_records=self._batch_size)
+                    if messages:
+                        await self.apply(messages)
+                        await self.subscription.commit(messages)
+                    LAG.labels(self.group).set(await self.subscription.lag())
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep consuming through outages
+                log.warning("consumer %s failed, resubscribing in %.1fs: %r", self.group, backoff, exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+            finally:
+                if self.subscription is not None:
+                    await self.subscription.close()
+                    self.subscription = None
+
+    async def apply(self, messages: Sequence[Message]) -> int:
+        """Apply a batch idempotently; returns how many events were new."""
+        events = [Envelope.from_json(m.value) for m in messages]
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                applied = await self._apply_all(session, events, isolate=False)
+        except Exception:  # noqa: BLE001 - retry one by one, record the poison event
+            log.exception("consumer %s: batch failed, applying one event at a time", self.group)
+            applied = []
+            for event in events:
+                async with self._sessionmaker() as session, session.begin():
+                    applied += await self._apply_all(session, [event], isolate=True)
+        APPLIED.labels(self.group, "applied").inc(len(applied))
+        if applied and self._on_applied is not None:
+            await self._on_applied(applied)
+        return len(applied)
+
+    async def _apply_all(self, session: AsyncSession, events: list[Envelope], *, isolate: bool) -> list[Envelope]:
+        ids = [e.id for e in events]
+        seen = set((await session.scalars(select(self._processed.event_id).where(
+            self._processed.consumer_group == self.group, self._processed.event_id.in_(ids)))).all())
+        applied: list[Envelope] = []
+        for event in events:
+            if event.id in seen:
+                APPLIED.labels(self.group, "duplicate").inc()
+                continue
+            seen.add(event.id)
+            handler = self._handlers.get(event.type)
+            error = None
+            if handler is not None:
+                if isolate:
+                    try:
+                        async with session.begin_nested():
+                            await handler(session, event)
+                    except Exception as exc:  # noqa: BLE001
+                        log.exception("consumer %s: event %s (%s) failed", self.group, event.id, event.type)
+                        error = repr(exc)[:2000]
+                        APPLIED.labels(self.group, "failed").inc()
+                else:
+                    await handler(session, event)
+            session.add(self._processed(consumer_group=self.group, event_id=event.id, type=event.type,
+                                        error=error))
+            if error is None:
+                applied.append(event)
+        return applied

@@ -1,0 +1,79 @@
+"""The unit of work: the only place that commits.
+
+A use case opens the unit of work, loads and changes state through repositories, records events
+with :meth:`UnitOfWork.record` and calls :meth:`UnitOfWork.commit`: the state change and its outbox
+rows are committed in one transaction or not at all. Leaving the block without committing rolls
+everything back.
+"""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import TYPE_CHECKING, Any, Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fupin_shared.db.types import utc_now
+
+if TYPE_CHECKING:
+    from fupin_shared.contracts.base import Contract
+    from fupin_shared.outbox.tables import InfrastructureTables
+    from fupin_shared.http.idempotency import IdempotencyClaim
+
+
+class UnitOfWork:
+    """Subclass per service: set ``infra`` (its infrastructure tables) and ``source``; open
+    repositories in ``_open``."""
+
+    infra: InfrastructureTables
+    source: str = "/fupin/service"
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *,
+                 outbox_signal: asyncio.Event | None = None) -> None:
+        self._sessionmaker = sessionmaker
+        self._outbox_signal = outbox_signal
+        self._recorded = 0
+        self.idempotency_claim: IdempotencyClaim | None = None
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessionmaker()
+        self._recorded = 0
+        self._open(self.session)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        # detach first, so objects read in the block stay readable after it (rollback would expire them)
+        self.session.expunge_all()
+        await self.session.rollback()
+        await self.session.close()
+
+    def _open(self, session: AsyncSession) -> None:
+        """Hook: attach repositories (``self.households = HouseholdRepository(session)``)."""
+
+    def record(self, event: Contract, *, subject: uuid.UUID | str, division: str | None = None,
+               actor: str | None = None, traceparent: str | None = None) -> None:
+        """Append ``event`` to the outbox in the current transaction."""
+        self.session.add(self.infra.Outbox(
+            event_id=uuid.uuid4(), type=event.event_type(), source=self.source,
+            subject=str(subject), division=division, actor=actor, traceparent=traceparent,
+            data=event.model_dump(mode="json"), occurred_at=utc_now()))
+        self._recorded += 1
+
+    @property
+    def idempotency_model(self) -> Any:
+        return self.infra.IdempotencyRecord
+
+    def log_access(self, *, actor: str, division: str | None, action: str, resource: str,
+                   request_id: str | None = None) -> None:
+        """Record an unmasked read of personal data (PIPL art. 51; kept at least six months)."""
+        self.session.add(self.infra.AccessLog(actor=actor, division=division, action=action,
+                                              resource=resource, request_id=request_id, at=utc_now()))
+
+    async def commit(self) -> None:
+        if self.idempotency_claim is not None:
+            self.session.add(self.idempotency_claim.row())
+        await self.session.commit()
+        if self._recorded and self._outbox_signal is not None:
+            self._outbox_signal.set()
+        self._recorded = 0

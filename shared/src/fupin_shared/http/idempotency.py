@@ -1,0 +1,107 @@
+"""Idempotency-Key on POST (draft-ietf-httpapi-idempotency-key-header).
+
+The key is claimed in the same transaction as the effect (the unit of work adds the claim at
+commit), so two concurrent requests with one key cannot both create: the second fails on the
+primary key, rolls back, and is answered from the first. The first response is stored right
+after the commit; a retry replays it. Reusing a key with another body is refused (422); a retry
+while the first is still running gets 409.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Header, Request
+from fastapi.responses import Response
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from fupin_shared.db.uow import UnitOfWork
+from fupin_shared.db.types import utc_now
+from fupin_shared.http.problems import BadRequest, Conflict, Unprocessable
+
+
+class IdempotencyKeyReused(Unprocessable):
+    slug, title = "idempotency-key-reused", "Idempotency-Key reused with a different request"
+
+
+class IdempotentRequestInProgress(Conflict):
+    slug, title = "idempotent-request-in-progress", "A request with this Idempotency-Key is still being processed"
+
+
+@dataclass
+class IdempotencyClaim:
+    model: Any
+    client_id: str
+    key: str
+    request_hash: str
+    method_path: str
+
+    def row(self) -> Any:
+        return self.model(client_id=self.client_id, key=self.key, request_hash=self.request_hash,
+                          method_path=self.method_path, created_at=utc_now())
+
+
+class Idempotency:
+    """Request-scoped helper; see module docstring. ``key`` is None when the header is absent."""
+
+    def __init__(self, request: Request, key: str | None) -> None:
+        if key is not None:
+            key = key.strip().strip('"')
+            if not key or len(key) > 200:
+                raise BadRequest("Idempotency-Key must be 1–200 characters.")
+        self.key = key
+        self.request = request
+
+    async def run(self, uows: Callable[[], UnitOfWork], *, client_id: str, body: Any,
+                  action: Callable[[UnitOfWork], Awaitable[Response]]) -> Response:
+        """Run ``action`` (a use case that commits through the given unit of work) at most once per key."""
+        if self.key is None:
+            return await action(uows())
+        request_hash = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
+        method_path = f"{self.request.method} {self.request.url.path}"
+        uow = uows()
+        claim = IdempotencyClaim(uow.idempotency_model, client_id, self.key, request_hash, method_path)
+        async with uow:
+            if (replay := await _lookup(uow, claim)) is not None:
+                return replay
+        uow = uows()
+        uow.idempotency_claim = claim
+        try:
+            response = await action(uow)
+        except IntegrityError:
+            # a concurrent twin claimed the key first; answer from it (or 409 while it runs)
+            async with uows() as fresh:
+                if (replay := await _lookup(fresh, claim)) is not None:
+                    return replay
+            raise
+        stored = {k: v for k, v in response.headers.items() if k.lower() in {"etag", "location"}}
+        async with uows() as fresh:
+            await fresh.session.execute(update(claim.model).where(
+                claim.model.client_id == client_id, claim.model.key == self.key).values(
+                status_code=response.status_code, body=bytes(response.body), headers=stored))
+            await fresh.commit()
+        return response
+
+
+async def _lookup(uow: UnitOfWork, claim: IdempotencyClaim) -> Response | None:
+    model = claim.model
+    row = (await uow.session.execute(select(model).where(
+        model.client_id == claim.client_id, model.key == claim.key))).scalar_one_or_none()
+    if row is None:
+        return None
+    if row.request_hash != claim.request_hash or row.method_path != claim.method_path:
+        raise IdempotencyKeyReused("This Idempotency-Key was used with another request body or path.")
+    if row.status_code is None:
+        raise IdempotentRequestInProgress("Retry later.", retry_after=1)
+    headers = dict(row.headers or {})
+    headers["Idempotent-Replayed"] = "true"
+    return Response(row.body, status_code=row.status_code, headers=headers, media_type="application/json")
+
+
+async def idempotency_dep(request: Request,
+                          key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> Idempotency:
+    return Idempotency(request, key)
