@@ -18,7 +18,7 @@ class Contract(BaseModel):
     service: ClassVar[str] = ""
     aggregate: ClassVar[str] = ""
     verb: ClassVar[str] = ""
-    version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 1
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -27,7 +27,7 @@ class Contract(BaseModel):
 
     @classmethod
     def event_type(cls) -> str:
-        return f"fupin.{cls.service}.{cls.aggregate}.{cls.verb}.v{cls.version}"
+        return f"fupin.{cls.service}.{cls.aggregate}.{cls.verb}.v{cls.schema_version}"
 
 
 def all_contracts() -> dict[str, type[Contract]]:

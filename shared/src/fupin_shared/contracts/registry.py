@@ -1,7 +1,13 @@
-"""Events published by the registry on ``fupin.registry.v1`` (key = household id)."""
+"""Events published by the registry on ``fupin.registry.v1``.
+
+Key = household id for household and member events, village code for village events. Every household
+event carries the household's current ``village_code``, ``status`` and ``persons`` so a consumer can
+keep a read copy from any single event.
+"""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import ClassVar
 
 from fupin_shared.contracts.base import Contract
@@ -11,27 +17,166 @@ class _Registry(Contract):
     service: ClassVar[str] = "registry"
 
 
-class HouseholdRegistered(_Registry):
-    """A household entered the registry (建档立卡)."""
-
+class _HouseholdEvent(_Registry):
     aggregate: ClassVar[str] = "household"
-    verb: ClassVar[str] = "registered"
     household_id: uuid.UUID
     village_code: str
     status: str
     persons: int
+
+
+class HouseholdRegistered(_HouseholdEvent):
+    """A household entered the registry (建档立卡 application recorded)."""
+
+    verb: ClassVar[str] = "registered"
     labour_type: str | None = None
     poverty_causes: list[str] = []
+    guarantee_type: str | None = None
     year: int | None = None
 
 
-class HouseholdUpdated(_Registry):
+class HouseholdUpdated(_HouseholdEvent):
     """Household attributes changed (fields listed in ``changed``)."""
 
-    aggregate: ClassVar[str] = "household"
     verb: ClassVar[str] = "updated"
-    household_id: uuid.UUID
-    village_code: str
-    status: str
-    persons: int
     changed: list[str] = []
+    labour_type: str | None = None
+    poverty_causes: list[str] | None = None
+    guarantee_type: str | None = None
+
+
+class HouseholdStatusChanged(_HouseholdEvent):
+    """A lifecycle step (identification procedure, pre-exit, notice, follow-up) moved the status."""
+
+    verb: ClassVar[str] = "status_changed"
+    from_status: str
+    step: str
+    year: int | None = None
+
+
+class HouseholdIdentified(_HouseholdEvent):
+    """County approval: the household is identified as poor (建档立卡户)."""
+
+    verb: ClassVar[str] = "identified"
+    year: int
+    poverty_causes: list[str] = []
+    labour_type: str | None = None
+
+
+class HouseholdExited(_HouseholdEvent):
+    """The household exited poverty (脱贫) after its public notice."""
+
+    verb: ClassVar[str] = "exited"
+    year: int
+    exit_path: str
+    per_capita_income_fen: int | None = None
+    line_fen: int | None = None
+
+
+class HouseholdReturned(_HouseholdEvent):
+    """The household returned to poverty (返贫), or fell newly poor (``new_poverty``)."""
+
+    verb: ClassVar[str] = "returned"
+    year: int
+    cause: str
+    new_poverty: bool = False
+
+
+class HouseholdRemoved(_HouseholdEvent):
+    """The household was removed as ineligible (清退); nothing is deleted."""
+
+    verb: ClassVar[str] = "removed"
+    year: int
+    reason: str
+
+
+class _MemberEvent(_HouseholdEvent):
+    aggregate: ClassVar[str] = "member"
+    member_id: uuid.UUID
+    birth_date: date | None = None
+    sex: str | None = None
+    in_school: bool | None = None
+    health: str | None = None
+    disability_grade: int | None = None
+    medical_insurance: bool | None = None
+
+
+class MemberAdded(_MemberEvent):
+    """A member joined the household (no name or ID number in events)."""
+
+    verb: ClassVar[str] = "added"
+
+
+class MemberUpdated(_MemberEvent):
+    """A member's attributes changed (``changed`` lists them: health, disability, schooling, insurance…)."""
+
+    verb: ClassVar[str] = "updated"
+    changed: list[str] = []
+
+
+class MemberLeft(_MemberEvent):
+    """A member left the household with a reason (death, marriage, moved, …)."""
+
+    verb: ClassVar[str] = "left"
+    reason: str
+
+
+class IncomeRecorded(_HouseholdEvent):
+    """The household's income for a year; per-capita disposable income computed."""
+
+    aggregate: ClassVar[str] = "household"
+    verb: ClassVar[str] = "income_recorded"
+    year: int
+    per_capita_income_fen: int
+    line_fen: int
+    labour_capacity: bool = True
+
+
+class GuaranteesAssessed(_HouseholdEvent):
+    """两不愁三保障 + drinking water for a year; ``compliant`` when every check holds."""
+
+    aggregate: ClassVar[str] = "household"
+    verb: ClassVar[str] = "guarantees_assessed"
+    year: int
+    food: bool
+    clothing: bool
+    compulsory_education: bool
+    basic_medical: bool
+    housing_safety: str
+    drinking_water: bool
+    compliant: bool
+
+
+class MeasureRecorded(_HouseholdEvent):
+    """An assistance measure given to the household, tagged with the plan task it serves."""
+
+    aggregate: ClassVar[str] = "household"
+    verb: ClassVar[str] = "measure_recorded"
+    measure_id: uuid.UUID
+    measure_type: str
+    amount_fen: int
+    on: date
+    plan_task: int | None = None
+
+
+class VillageAssessed(_Registry):
+    """A village's yearly record and exit check (key = village code)."""
+
+    aggregate: ClassVar[str] = "village"
+    verb: ClassVar[str] = "assessed"
+    village_code: str
+    year: int
+    provincial_poor_village: bool
+    per_capita_income_fen: int | None = None
+    eligible: bool
+    failed: list[str] = []
+
+
+class VillageExited(_Registry):
+    """A provincial relatively-poor village exited (key = village code)."""
+
+    aggregate: ClassVar[str] = "village"
+    verb: ClassVar[str] = "exited"
+    village_code: str
+    year: int
+    provincial_poor_village: bool = True
