@@ -13,9 +13,10 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fupin_shared.http.problems import PROBLEM_BASE, PROBLEM_JSON, DomainError
+from fupin_shared.http.problems import PROBLEM_BASE, PROBLEM_JSON, DomainError, StaleVersion
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 log = logging.getLogger("fupin.http")
@@ -24,7 +25,8 @@ log = logging.getLogger("fupin.http")
 def problem_response(request: Request, status: int, body: dict[str, Any],
                      headers: dict[str, str] | None = None) -> Response:
     body.setdefault("instance", request.url.path)
-    body["request_id"] = request_id_var.get()
+    # the 500 handler runs outside the request-id middleware: fall back to the id kept in the scope
+    body["request_id"] = request_id_var.get() or request.scope.get("state", {}).get("request_id")
     return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -48,6 +50,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(request, 422, {
             "type": PROBLEM_BASE + "validation-error", "title": "The request is not valid",
             "status": 422, "detail": f"{len(errors)} field(s) are not valid.", "errors": errors})
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> Response:
+        # a concurrent writer committed between our read and our flush (version_id_col re-check)
+        return problem_response(request, 412, StaleVersion(
+            "The resource was changed by a concurrent request; read it again.").body())
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -79,6 +87,7 @@ class RequestContextMiddleware:
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if 0 < len(incoming) <= 64 else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status_holder = {"status": 500}
 
