@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from fupin_platform.services import PORTS, SERVICES, installed, service_module
+
+HEARTBEAT_SECONDS = 5.0
 
 app = typer.Typer(help="Fupin (扶贫) — the precise-poverty-alleviation platform.", no_args_is_help=True)
 
@@ -52,7 +56,11 @@ def serve(service: str, host: str = "127.0.0.1", port: Annotated[int | None, typ
 
 
 @app.command()
-def worker(service: str, relay: bool = True, consumers: bool = True) -> None:
+def worker(service: str, relay: bool = True, consumers: bool = True,
+           heartbeat: Annotated[Path | None, typer.Option(
+               envvar="FUPIN_WORKER_HEARTBEAT",
+               help="File touched every few seconds while the relay and every consumer run "
+                    "(container health checks read its age)")] = None) -> None:
     """Run a service's relay and/or consumers without HTTP (their own processes in production)."""
     from fupin_shared.app import build_runtime, start_workers, stop_runtime
     from fupin_shared.http.handlers import configure_logging
@@ -67,7 +75,15 @@ def worker(service: str, relay: bool = True, consumers: bool = True) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
+        while not stop.is_set():
+            # a relay or consumer task only ends on a bug; then the heartbeat goes stale and the
+            # orchestrator restarts the process
+            workers = [t for t in runtime.tasks if t.get_name() == "relay" or t.get_name().startswith("consumer:")]
+            if heartbeat is not None and not any(t.done() for t in workers):
+                heartbeat.parent.mkdir(parents=True, exist_ok=True)
+                heartbeat.touch()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), HEARTBEAT_SECONDS)
         await stop_runtime(runtime, own_transport=True)
 
     asyncio.run(main())
