@@ -43,6 +43,12 @@ class YearSnapshotFrozen(Contract):
     year: int
     frozen_at: datetime
     metrics: dict[str, dict[str, float]]
+    subjects: dict[str, str] = {}
+    """Kind of each subject of ``metrics``: ``city``, ``county`` or ``unit``."""
+    as_of: datetime | None = None
+    """Time of the newest event the view had applied when it was frozen."""
+    events_applied: int | None = None
+    """How many events the view had applied when it was frozen (its position in the event log)."""
 
 
 class AlertChanged(Contract):
@@ -58,3 +64,11 @@ class AlertChanged(Contract):
     due_on: date | None = None
     household_id: uuid.UUID | None = None
     assignee: str | None = None
+    raised_on: date | None = None
+    year: int | None = None
+    member_id: uuid.UUID | None = None
+    unit: str | None = None
+    """For alerts on a unit of the responsibility matrix (an overdue report)."""
+    resolution: str | None = None
+    subject_key: str | None = None
+    """What the alert is about (one alert open per subject at a time)."""
