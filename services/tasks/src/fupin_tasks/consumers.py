@@ -1,0 +1,124 @@
+"""Read copies of registry and funds events that feed the targets (idempotently: the consumer loop
+records each event id in the same transaction). After each applied batch the fed targets are
+recomputed and TargetProgressed published for those that changed."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fupin_shared.app import ConsumerSpec, ServiceRuntime
+from fupin_shared.consuming import HandlerRegistry
+from fupin_shared.contracts import funds as F
+from fupin_shared.contracts import registry as R
+from fupin_shared.events import Envelope
+from fupin_tasks.targets.domain import household_flags, housing_safe
+from fupin_tasks.targets.models import FedAllocation, FedHousehold, FedVillage
+from fupin_tasks.targets.service import refresh_fed_targets
+
+handlers = HandlerRegistry()
+
+HOUSEHOLD_EVENTS = [R.HouseholdRegistered, R.HouseholdUpdated, R.HouseholdStatusChanged, R.HouseholdIdentified,
+                    R.HouseholdExited, R.HouseholdReturned, R.HouseholdRemoved, R.MemberAdded, R.MemberUpdated,
+                    R.MemberLeft, R.IncomeRecorded, R.MeasureRecorded]
+
+
+async def _household(session: AsyncSession, event: Envelope) -> FedHousehold:
+    data = event.data
+    household_id = uuid.UUID(str(data["household_id"]))
+    row = await session.get(FedHousehold, household_id)
+    identified, exited, removed = household_flags(str(data.get("status", "")))
+    if row is None:
+        row = FedHousehold(household_id=household_id, village_code=data["village_code"],
+                           persons=int(data.get("persons") or 0), status=str(data.get("status", "")),
+                           identified=identified, exited=exited, removed=removed, updated_at=event.time)
+        session.add(row)
+    elif event.time >= row.updated_at:
+        # a household's events share its key, so they arrive in order; the time check guards replays
+        row.village_code, row.persons, row.status = data["village_code"], int(data.get("persons") or 0), data["status"]
+        row.identified, row.exited, row.removed, row.updated_at = identified, exited, removed, event.time
+    return row
+
+
+@handlers.on(*[c.event_type() for c in HOUSEHOLD_EVENTS])
+async def household_changed(session: AsyncSession, event: Envelope) -> None:
+    await _household(session, event)
+
+
+@handlers.on(R.GuaranteesAssessed.event_type())
+async def guarantees_assessed(session: AsyncSession, event: Envelope) -> None:
+    row = await _household(session, event)
+    data = event.data
+    year = int(data["year"])
+    if row.guarantee_year is None or year >= row.guarantee_year:
+        row.guarantee_year = year
+        row.housing_safe = housing_safe(data.get("housing_safety"))
+        row.water_safe = bool(data.get("drinking_water"))
+        row.medical_insured = bool(data.get("basic_medical"))
+        row.schooling_ok = bool(data.get("compulsory_education"))
+
+
+async def _village(session: AsyncSession, code: str, provincial: bool, at: Any) -> FedVillage:
+    row = await session.get(FedVillage, code)
+    if row is None:
+        row = FedVillage(village_code=code, provincial_poor_village=provincial, updated_at=at)
+        session.add(row)
+    return row
+
+
+@handlers.on(R.VillageAssessed.event_type())
+async def village_assessed(session: AsyncSession, event: Envelope) -> None:
+    row = await _village(session, event.data["village_code"], bool(event.data.get("provincial_poor_village")),
+                         event.time)
+    row.provincial_poor_village = bool(event.data.get("provincial_poor_village"))
+
+
+@handlers.on(R.VillageExited.event_type())
+async def village_exited(session: AsyncSession, event: Envelope) -> None:
+    provincial = bool(event.data.get("provincial_poor_village", True))
+    row = await _village(session, event.data["village_code"], provincial, event.time)
+    row.provincial_poor_village = row.provincial_poor_village or provincial
+    year = int(event.data["year"])
+    row.exited_year = year if row.exited_year is None else min(row.exited_year, year)
+    row.updated_at = event.time
+
+
+async def _allocation(session: AsyncSession, allocation_id: Any) -> FedAllocation:
+    key = uuid.UUID(str(allocation_id))
+    row = await session.get(FedAllocation, key)
+    if row is None:
+        row = FedAllocation(allocation_id=key, known=False, amount_fen=0, disbursed_fen=0, reversal=False,
+                            disclosed=False)
+        session.add(row)
+    return row
+
+
+@handlers.on(F.AllocationMade.event_type())
+async def allocation_made(session: AsyncSession, event: Envelope) -> None:
+    data = event.data
+    row = await _allocation(session, data["allocation_id"])
+    row.known, row.division_code, row.year = True, data["division_code"], int(data["year"])
+    row.parent_division_code = data.get("parent_division_code")
+    row.amount_fen, row.reversal = int(data["amount_fen"]), data.get("reversal_of") is not None
+
+
+@handlers.on(F.DisbursementMade.event_type())
+async def disbursement_made(session: AsyncSession, event: Envelope) -> None:
+    row = await _allocation(session, event.data["allocation_id"])
+    row.disbursed_fen = (row.disbursed_fen or 0) + int(event.data["amount_fen"])
+
+
+@handlers.on(F.DisclosurePublished.event_type())
+async def disclosure_published(session: AsyncSession, event: Envelope) -> None:
+    for allocation_id in event.data.get("allocation_ids") or []:
+        row = await _allocation(session, allocation_id)
+        row.disclosed = True
+
+
+async def refresh_after_batch(runtime: ServiceRuntime, events: list[Envelope]) -> None:
+    await refresh_fed_targets(runtime.uow())
+
+
+CONSUMERS = [ConsumerSpec(name="targets", sources=["registry", "funds"], handlers=handlers,
+                          on_applied=refresh_after_batch)]

@@ -1,0 +1,35 @@
+"""Background jobs of the tasks service (run beside the relay, see ServiceDefinition.background)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from fupin_shared.app import ServiceRuntime
+from fupin_shared.db import utc_now
+from fupin_tasks.config import config_for
+from fupin_tasks.overdue.service import detect_overdue
+from fupin_tasks.targets.service import refresh_fed_targets
+
+log = logging.getLogger(__name__)
+
+
+async def overdue_job(runtime: ServiceRuntime) -> None:
+    """Every ``overdue_interval_seconds``: publish what became overdue as of today (UTC+8) and
+    recompute the fed targets. The first run waits ``overdue_initial_delay_seconds`` so that a
+    history being loaded at startup (the demo) is judged as of its own dates first."""
+    settings = runtime.settings
+    config = config_for(settings)
+    await asyncio.sleep(settings.overdue_initial_delay_seconds)
+    while True:
+        try:
+            today = config.schedule.cadence.today(utc_now())
+            result = await detect_overdue(runtime.uow(), today=today, config=config)
+            if result.reports or result.findings or result.targets:
+                log.info("overdue as of %s: %d reports, %d findings, %d targets missed", today,
+                         result.reports, result.findings, result.targets)
+            await refresh_fed_targets(runtime.uow())
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - the job must survive a database outage and try again
+            log.exception("overdue detection failed; retrying at the next interval")
+        await asyncio.sleep(settings.overdue_interval_seconds)
