@@ -3,9 +3,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from fupin_registry.codelists_router import router as codelists_router
 from fupin_registry.db import INFRA, RegistryUow
+from fupin_registry.divisions.router import router as divisions_router
 from fupin_registry.households.router import router as households_router
+from fupin_registry.lines.router import router as lines_router
+from fupin_registry.records.router import router as records_router
 from fupin_registry.settings import RegistrySettings, get_settings
+from fupin_registry.villages.router import router as villages_router
 from fupin_shared.app import ServiceDefinition, create_service_app
 from fupin_shared.bus import Transport
 
@@ -17,7 +22,9 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition:
         settings=settings or get_settings(), title="Fupin registry (建档立卡)",
         description="Poor-population registry: divisions, households, members, yearly records, "
                     "identification, exit, return and removal.",
-        infra=INFRA, uow_class=RegistryUow, migrations_dir=MIGRATIONS, routers=[households_router])
+        infra=INFRA, uow_class=RegistryUow, migrations_dir=MIGRATIONS,
+        routers=[divisions_router, codelists_router, lines_router, households_router, records_router,
+                 villages_router])
 
 
 def create_app(settings: RegistrySettings | None = None, *, transport: Transport | None = None) -> FastAPI:

@@ -13,6 +13,17 @@ class RegistryUow(UnitOfWork):
     source = "/fupin/registry"
 
     def _open(self, session: AsyncSession) -> None:
-        from fupin_registry.households.repository import HouseholdRepository
+        from fupin_registry.divisions.repository import DivisionRepository
+        from fupin_registry.households.repository import HouseholdRepository, MemberRepository
+        from fupin_registry.imports.repository import ImportRepository
+        from fupin_registry.lines.repository import PovertyLineRepository
+        from fupin_registry.records.repository import RecordRepository
+        from fupin_registry.villages.repository import VillageRepository
 
+        self.divisions = DivisionRepository(session)
+        self.villages = VillageRepository(session)
+        self.lines = PovertyLineRepository(session)
         self.households = HouseholdRepository(session, INFRA)
+        self.members = MemberRepository(session)
+        self.records = RecordRepository(session)
+        self.imports = ImportRepository(session)

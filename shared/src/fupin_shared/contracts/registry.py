@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from fupin_shared.contracts.base import Contract
 
@@ -43,6 +43,9 @@ class HouseholdUpdated(_HouseholdEvent):
     labour_type: str | None = None
     poverty_causes: list[str] | None = None
     guarantee_type: str | None = None
+    values: dict[str, Any] = {}
+    """New values of the changed fields that are not personal data (names, ID numbers, phones and
+    accounts are listed in ``changed`` but never carried)."""
 
 
 class HouseholdStatusChanged(_HouseholdEvent):
@@ -52,6 +55,11 @@ class HouseholdStatusChanged(_HouseholdEvent):
     from_status: str
     step: str
     year: int | None = None
+    on: date | None = None
+    """The day the step was taken."""
+    notice_ends_on: date | None = None
+    """For a step that opens a public notice: the first day the next step may be taken."""
+    note: str | None = None
 
 
 class HouseholdIdentified(_HouseholdEvent):
@@ -99,6 +107,12 @@ class _MemberEvent(_HouseholdEvent):
     health: str | None = None
     disability_grade: int | None = None
     medical_insurance: bool | None = None
+    relation: str | None = None
+    education: str | None = None
+    pension_insurance: bool | None = None
+    labour_skill: str | None = None
+    employment: str | None = None
+    active: bool | None = None
 
 
 class MemberAdded(_MemberEvent):
@@ -130,6 +144,8 @@ class IncomeRecorded(_HouseholdEvent):
     per_capita_income_fen: int
     line_fen: int
     labour_capacity: bool = True
+    disposable_fen: int | None = None
+    members_counted: int | None = None
 
 
 class GuaranteesAssessed(_HouseholdEvent):
@@ -157,6 +173,8 @@ class MeasureRecorded(_HouseholdEvent):
     amount_fen: int
     on: date
     plan_task: int | None = None
+    year: int | None = None
+    unit: str | None = None
 
 
 class VillageAssessed(_Registry):
@@ -180,3 +198,14 @@ class VillageExited(_Registry):
     village_code: str
     year: int
     provincial_poor_village: bool = True
+
+
+class PovertyLineSet(_Registry):
+    """The year's household and village lines were set (key = year); lines are data, not constants."""
+
+    aggregate: ClassVar[str] = "poverty_line"
+    verb: ClassVar[str] = "set"
+    year: int
+    household_line_fen: int
+    village_line_fen: int
+    provincial_rural_income_fen: int | None = None

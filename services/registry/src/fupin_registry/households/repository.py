@@ -1,16 +1,23 @@
-"""Every SELECT on households lives here; division scoping is applied to every read."""
+"""Every SELECT on households and members; division scoping is applied to every read."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fupin_registry.households.errors import HouseholdNotFound
-from fupin_registry.households.models import Household
+from fupin_registry.codelists import CAUSE_BITS
+from fupin_registry.households.errors import HouseholdNotFound, MemberNotFound
+from fupin_registry.households.models import Household, Member
 from fupin_shared.auth.principal import division_range
 from fupin_shared.outbox import InfrastructureTables
+
+_H = Household.__table__
+_M = Member.__table__
+_MEMBER_COLUMNS = [c.label(f"m_{c.name}") for c in _M.c]
 
 
 class HouseholdRepository:
@@ -29,23 +36,102 @@ class HouseholdRepository:
             raise HouseholdNotFound(household_id)
         return household
 
-    async def page(self, *, within: str, status: str | None, cause: str | None,
-                   after: uuid.UUID | None, limit: int) -> list[Household]:
+    async def read(self, household_id: uuid.UUID, *, within: str) -> tuple[Any, list[Any]]:
+        """The household and its members in one round trip (plain rows, no ORM identity map)."""
         low, high = division_range(within)
-        query = select(Household).where(Household.village_code.between(low, high))
+        rows = (await self.session.execute(
+            select(_H, *_MEMBER_COLUMNS).select_from(_H.outerjoin(_M, _M.c.household_id == _H.c.id))
+            .where(_H.c.id == household_id, _H.c.village_code.between(low, high))
+            .order_by(_M.c.id))).all()
+        if not rows:
+            raise HouseholdNotFound(household_id)
+        return rows[0], [_member_of(row) for row in rows if row.m_id is not None]
+
+    async def page(self, *, within: str, status: str | None = None, cause: str | None = None,
+                   labour_type: str | None = None, guarantee_type: str | None = None,
+                   village_code: str | None = None, after: uuid.UUID | None = None, limit: int = 50) -> list[Any]:
+        low, high = division_range(within)
+        query = select(_H).where(_H.c.village_code.between(low, high))
         if status:
-            query = query.where(Household.status == status)
-        if after is not None:
-            query = query.where(Household.id > after)
-        rows = list((await self.session.scalars(query.order_by(Household.id).limit(limit + 1))).all())
+            query = query.where(_H.c.status == status)
         if cause:
-            rows = [h for h in rows if cause in (h.poverty_causes or [])]
-        return rows
+            query = query.where(_H.c.cause_mask.op("&")(CAUSE_BITS[cause]) != 0)
+        if labour_type:
+            query = query.where(_H.c.labour_type == labour_type)
+        if guarantee_type:
+            query = query.where(_H.c.guarantee_type == guarantee_type)
+        if village_code:
+            query = query.where(_H.c.village_code == village_code)
+        if after is not None:
+            query = query.where(_H.c.id > after)
+        return list((await self.session.execute(query.order_by(_H.c.id).limit(limit + 1))).all())
 
-    async def history(self, household_id: uuid.UUID) -> list[Any]:
+    async def members_of_many(self, household_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+        out: dict[uuid.UUID, list[Any]] = {hid: [] for hid in household_ids}
+        if not household_ids:
+            return out
+        rows = await self.session.execute(select(_M).where(_M.c.household_id.in_(household_ids)).order_by(_M.c.id))
+        for row in rows:
+            out[row.household_id].append(row)
+        return out
+
+    async def find_by_number(self, household_no: str) -> Household | None:
+        return await self.session.scalar(select(Household).where(Household.household_no == household_no))
+
+    async def history(self, household_id: uuid.UUID, *, until: datetime | None = None) -> list[Any]:
         Outbox = self.infra.Outbox
-        return list((await self.session.scalars(
-            select(Outbox).where(Outbox.subject == str(household_id)).order_by(Outbox.id))).all())
+        query = select(Outbox).where(Outbox.subject == str(household_id))
+        if until is not None:
+            query = query.where(Outbox.occurred_at <= until)
+        return list((await self.session.scalars(query.order_by(Outbox.id))).all())
+
+    async def by_numbers(self, numbers: list[str]) -> dict[str, tuple[uuid.UUID, str | None, str]]:
+        """household_no -> (id, import_hash, village_code) for the numbers already registered."""
+        if not numbers:
+            return {}
+        rows = await self.session.execute(select(_H.c.household_no, _H.c.id, _H.c.import_hash, _H.c.village_code)
+                                          .where(_H.c.household_no.in_(numbers)))
+        return {no: (hid, digest, village) for no, hid, digest, village in rows}
 
 
-__all__ = ["HouseholdRepository", "tuple_"]
+class MemberRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, member: Member) -> None:
+        self.session.add(member)
+
+    async def of_household(self, household_id: uuid.UUID) -> list[Member]:
+        return list((await self.session.scalars(select(Member).where(
+            Member.household_id == household_id).order_by(Member.id))).all())
+
+    async def get(self, household_id: uuid.UUID, member_id: uuid.UUID) -> Member:
+        member = await self.session.scalar(select(Member).where(
+            Member.id == member_id, Member.household_id == household_id))
+        if member is None:
+            raise MemberNotFound(member_id)
+        return member
+
+    async def page(self, household_id: uuid.UUID, *, after: uuid.UUID | None, limit: int) -> list[Member]:
+        query = select(Member).where(Member.household_id == household_id)
+        if after is not None:
+            query = query.where(Member.id > after)
+        return list((await self.session.scalars(query.order_by(Member.id).limit(limit + 1))).all())
+
+    async def active_elsewhere(self, id_numbers: list[str], *,
+                               excluding: uuid.UUID | None = None) -> list[dict[str, Any]]:
+        """Active memberships of these ID numbers in other households (the one-household rule)."""
+        if not id_numbers:
+            return []
+        query = (select(_M.c.id_number, _M.c.household_id, _H.c.household_no, _H.c.village_code)
+                 .select_from(_M.join(_H, _H.c.id == _M.c.household_id))
+                 .where(_M.c.active.is_(True), _M.c.id_number.in_(id_numbers)))
+        if excluding is not None:
+            query = query.where(_M.c.household_id != excluding)
+        rows = await self.session.execute(query)
+        return [{"id_number": n, "household_id": str(h), "household_no": no, "village_code": v}
+                for n, h, no, v in rows]
+
+
+def _member_of(row: Any) -> SimpleNamespace:
+    return SimpleNamespace(**{c.name: getattr(row, f"m_{c.name}") for c in _M.c})

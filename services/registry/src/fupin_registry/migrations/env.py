@@ -1,4 +1,4 @@
-import fupin_registry.households.models  # noqa: F401 - register tables on the metadata
+import fupin_registry.models  # noqa: F401 - register every table on the metadata
 from fupin_registry.db import Base
 from fupin_registry.settings import get_settings
 from fupin_shared.db.migrations import run_env

@@ -1,0 +1,1 @@
+"""Fupin registry service: divisions, households, members, yearly records and the lifecycle."""

@@ -1,0 +1,81 @@
+"""Every SELECT on divisions and natural villages."""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fupin_registry.divisions.domain import ancestors
+from fupin_registry.divisions.errors import DivisionNotFound
+from fupin_registry.divisions.models import Division, NaturalVillage
+from fupin_shared.auth.principal import division_range
+
+
+class DivisionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, code: str, *, within: str, ancestors_visible: bool = True) -> Division:
+        """A division inside the caller's subtree, or (if allowed) one of its ancestors."""
+        low, high = division_range(within)
+        visible = low <= code <= high or (ancestors_visible and code in ancestors(within))
+        division = await self.session.get(Division, code) if visible else None
+        if division is None:
+            raise DivisionNotFound(code)
+        return division
+
+    async def get_for_update(self, code: str, *, within: str) -> Division:
+        return await self.get(code, within=within, ancestors_visible=False)
+
+    async def page(self, *, within: str, parent: str | None, level: str | None, poor: bool | None,
+                   after: str | None, limit: int) -> list[Division]:
+        low, high = division_range(within)
+        query = select(Division).where(or_(Division.code.between(low, high), Division.code.in_(ancestors(within))))
+        if parent is not None:
+            query = query.where(Division.parent_code == parent)
+        if level is not None:
+            query = query.where(Division.level == level)
+        if poor is not None:
+            query = query.where(Division.provincial_poor_village.is_(poor))
+        if after is not None:
+            query = query.where(Division.code > after)
+        return list((await self.session.scalars(query.order_by(Division.code).limit(limit + 1))).all())
+
+    async def children_counts(self, code: str) -> dict[str, int]:
+        rows = await self.session.execute(select(Division.level, func.count()).where(
+            Division.parent_code == code).group_by(Division.level))
+        return {level: int(n) for level, n in rows}
+
+    async def names(self, codes: list[str]) -> dict[str, str]:
+        rows = await self.session.execute(select(Division.code, Division.name).where(Division.code.in_(codes)))
+        return {code: name for code, name in rows}
+
+    async def is_village(self, code: str) -> bool:
+        return bool(await self.session.scalar(select(func.count()).where(
+            Division.code == code, Division.level == "village")))
+
+    async def village_codes(self, codes: set[str]) -> set[str]:
+        """Which of ``codes`` are known villages."""
+        if not codes:
+            return set()
+        return set((await self.session.scalars(select(Division.code).where(
+            Division.code.in_(sorted(codes)), Division.level == "village"))).all())
+
+    async def all_village_codes(self) -> set[str]:
+        return set((await self.session.scalars(select(Division.code).where(Division.level == "village"))).all())
+
+    async def villages(self, *, within: str, poor: bool | None = None) -> list[Division]:
+        low, high = division_range(within)
+        query = select(Division).where(Division.level == "village", Division.code.between(low, high))
+        if poor is not None:
+            query = query.where(Division.provincial_poor_village.is_(poor))
+        return list((await self.session.scalars(query.order_by(Division.code))).all())
+
+    async def natural_villages(self, village_code: str) -> list[NaturalVillage]:
+        return list((await self.session.scalars(select(NaturalVillage).where(
+            NaturalVillage.village_code == village_code).order_by(NaturalVillage.id))).all())
+
+    async def natural_village_counts(self, codes: list[str]) -> dict[str, tuple[int, int]]:
+        rows = await self.session.execute(
+            select(NaturalVillage.village_code, func.count(), func.coalesce(func.sum(NaturalVillage.households), 0))
+            .where(NaturalVillage.village_code.in_(codes)).group_by(NaturalVillage.village_code))
+        return {code: (int(n), int(h)) for code, n, h in rows}
