@@ -1,0 +1,269 @@
+"""Consumer scaling: the monitoring projection as 1, 2 and 3 processes over a 6-partition topic.
+
+What it measures: catch-up throughput (events/s) of one consumer group reading a pre-filled topic,
+with the spine's ``KafkaTransport`` and ``Consumer`` (batch per transaction, processed-event ids
+stored with the projection, offsets committed after) writing a real PostgreSQL projection.
+
+Projections (``--projection``):
+  monitoring  the monitoring service's own handlers and schema (Alembic-migrated): household_view
+              upsert plus the single ``view_state`` freshness row every event touches (default)
+  plain       the same household_view upsert without the shared freshness row, to show what that
+              single hot row costs once several processes write concurrently
+
+Each run gets a fresh database, a unique topic (``bench.<run>.fupin.registry.v1``) and unique
+consumer groups; all are removed at the end. Needs the project's PostgreSQL and Kafka
+(``make infra-up``):
+
+    .venv/bin/python bench/consumer_scaling.py --events 30000 --processes 1 2 3
+
+Throughput is reported two ways: over the whole run (first to last applied event, rebalances
+included) and over the middle 80 % of events (steady state). Results also go to
+``bench/results/consumer_scaling-<time>.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+PG_BASE = os.environ.get("FUPIN_TEST_PG_URL", "postgresql+asyncpg://fupin:fupin@127.0.0.1:55432/")
+BOOTSTRAP = os.environ.get("FUPIN_TEST_KAFKA", "127.0.0.1:19092")
+ROOT = Path(__file__).resolve().parents[1]
+PARTITIONS = 6
+
+PLAIN_SCHEMA = [
+    """CREATE TABLE household_view (household_id uuid PRIMARY KEY, village_code varchar(12) NOT NULL,
+       status varchar(32) NOT NULL, persons integer NOT NULL, updated_at timestamptz NOT NULL)""",
+    """CREATE TABLE processed_event (consumer_group varchar(120), event_id uuid, type varchar(160) NOT NULL,
+       processed_at timestamptz NOT NULL, error text, PRIMARY KEY (consumer_group, event_id))""",
+]
+
+
+def _dsn(database: str) -> str:
+    return PG_BASE.replace("postgresql+asyncpg", "postgresql") + database
+
+
+async def _admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(_dsn("postgres"))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def _projection(kind: str):  # noqa: ANN202 - (ProcessedEvent model, HandlerRegistry)
+    """The consumer's handlers and processed-event model for ``kind``."""
+    if kind == "monitoring":
+        from fupin_monitoring.consumers import CONSUMERS
+        from fupin_monitoring.db import INFRA
+
+        return INFRA.ProcessedEvent, CONSUMERS[0].handlers
+    import sqlalchemy as sa
+
+    from fupin_shared.consuming import HandlerRegistry
+    from fupin_shared.contracts.registry import HouseholdRegistered
+    from fupin_shared.db import make_base
+    from fupin_shared.outbox import define_infrastructure_tables
+
+    infra = define_infrastructure_tables(make_base())
+    handlers = HandlerRegistry()
+    view = sa.table("household_view", sa.column("household_id"), sa.column("village_code"),
+                    sa.column("status"), sa.column("persons"), sa.column("updated_at"))
+
+    @handlers.on(HouseholdRegistered.event_type())
+    async def household_changed(session, event) -> None:  # noqa: ANN001
+        from sqlalchemy.dialects.postgresql import insert
+
+        data = event.data
+        statement = insert(view).values(household_id=uuid.UUID(data["household_id"]), village_code=data["village_code"],
+                                        status=data["status"], persons=data["persons"], updated_at=event.time)
+        await session.execute(statement.on_conflict_do_update(
+            index_elements=["household_id"], set_={"status": statement.excluded.status,
+                                                   "persons": statement.excluded.persons,
+                                                   "updated_at": statement.excluded.updated_at}))
+
+    return infra.ProcessedEvent, handlers
+
+
+def _child(kind: str, database_url: str, group: str, topic: str, stop, applied) -> None:  # noqa: ANN001
+    """One consumer process: the spine's Consumer loop until the parent says stop."""
+
+    async def main() -> None:
+        from fupin_shared.bus.kafka import KafkaTransport
+        from fupin_shared.consuming import Consumer
+        from fupin_shared.db import create_engine_from_url
+
+        processed, handlers = _projection(kind)
+        engine = create_engine_from_url(database_url, pool_size=2, max_overflow=2)
+        transport = KafkaTransport(BOOTSTRAP)
+
+        async def count(events) -> None:  # noqa: ANN001
+            with applied.get_lock():
+                applied.value += len(events)
+
+        consumer = Consumer(group=group, topics=[topic], transport=transport, engine=engine,
+                            processed_model=processed, handlers=handlers, batch_size=500, on_applied=count)
+        task = asyncio.create_task(consumer.run())
+        while not stop.is_set():
+            await asyncio.sleep(0.05)
+        consumer.stop()
+        await asyncio.wait_for(task, 30)
+        await transport.stop()
+        await engine.dispose()
+
+    asyncio.run(main())
+
+
+async def _produce(topic: str, events: int) -> float:
+    from fupin_shared.bus.kafka import KafkaTransport
+    from fupin_shared.contracts.registry import HouseholdRegistered
+    from fupin_shared.events import Envelope
+
+    transport = KafkaTransport(BOOTSTRAP)
+    await transport.ensure_topics([topic], partitions=PARTITIONS)
+    started = time.perf_counter()
+    batch: list[tuple[bytes, bytes]] = []
+    for n in range(events):
+        household = uuid.uuid4()
+        village = f"441223{100 + n % 50:03d}{200 + n % 97:03d}"
+        payload = HouseholdRegistered(household_id=household, village_code=village, status="identified",
+                                      persons=1 + n % 6, labour_type=None, poverty_causes=[])
+        envelope = Envelope(id=uuid.uuid4(), source="/fupin/registry", type=payload.event_type(),
+                            subject=str(household), time=datetime.now(UTC), data=payload.model_dump(mode="json"),
+                            sequence=n + 1, actor="bench", division=village)
+        batch.append((str(household).encode(), envelope.to_json()))
+        if len(batch) == 2000:
+            await transport.publish(topic, batch)
+            batch = []
+    await transport.publish(topic, batch)
+    await transport.stop()
+    return time.perf_counter() - started
+
+
+async def _stats(database_url: str, group: str) -> tuple[int, list[float]]:
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        rows = await conn.fetch("SELECT extract(epoch FROM processed_at) AS t FROM processed_event "
+                                "WHERE consumer_group = $1 ORDER BY processed_at", group)
+    finally:
+        await conn.close()
+    return len(rows), [float(r["t"]) for r in rows]
+
+
+async def _reset(database_url: str, kind: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        tables = "household_view, processed_event" + (", view_state" if kind == "monitoring" else "")
+        await conn.execute(f"TRUNCATE {tables}")
+    finally:
+        await conn.close()
+
+
+def _throughput(times: list[float]) -> tuple[float, float]:
+    whole = len(times) / max(times[-1] - times[0], 1e-6)
+    low, high = int(len(times) * 0.1), int(len(times) * 0.9) - 1
+    middle = (high - low) / max(times[high] - times[low], 1e-6)
+    return whole, middle
+
+
+async def _run(args: argparse.Namespace) -> dict:
+    run = uuid.uuid4().hex[:8]
+    database = f"bench_cs_{run}"
+    database_url = PG_BASE + database
+    topic = f"bench.{run}.fupin.registry.v1"
+    await _admin(f'CREATE DATABASE "{database}"')
+    results: dict = {"run": run, "events": args.events, "partitions": PARTITIONS, "projection": args.projection,
+                     "cpus": os.cpu_count(), "started": datetime.now(UTC).isoformat(), "runs": []}
+    try:
+        if args.projection == "monitoring":
+            from fupin_monitoring.app import MIGRATIONS
+
+            from fupin_shared.db.migrations import upgrade
+
+            await asyncio.to_thread(upgrade, MIGRATIONS, database_url)
+        else:
+            import asyncpg
+
+            conn = await asyncpg.connect(_dsn(database))
+            for statement in PLAIN_SCHEMA:
+                await conn.execute(statement)
+            await conn.close()
+        produce_seconds = await _produce(topic, args.events)
+        results["produce_events_per_s"] = round(args.events / produce_seconds)
+        print(f"produced {args.events} events on {topic} ({PARTITIONS} partitions) in {produce_seconds:.1f} s")
+        context = mp.get_context("spawn")
+        for processes in args.processes:
+            await _reset(database_url, args.projection)
+            group = f"bench.{run}.monitoring.view.p{processes}"
+            stop = context.Event()
+            counters = [context.Value("q", 0) for _ in range(processes)]
+            children = [context.Process(target=_child, args=(args.projection, database_url, group, topic, stop, c))
+                        for c in counters]
+            launched = time.perf_counter()
+            for child in children:
+                child.start()
+            deadline = launched + args.timeout
+            while time.perf_counter() < deadline:
+                if sum(c.value for c in counters) >= args.events:
+                    break
+                if not any(child.is_alive() for child in children):
+                    break  # every consumer process died: reported below with the count it reached
+                await asyncio.sleep(0.2)
+            wall = time.perf_counter() - launched
+            stop.set()
+            for child in children:
+                child.join(60)
+            count, times = await _stats(database_url, group)
+            if count < args.events:
+                raise RuntimeError(f"{processes} process(es): only {count} of {args.events} events applied "
+                                   f"within {args.timeout} s")
+            whole, middle = _throughput(times)
+            entry = {"processes": processes, "applied": count, "per_process": [c.value for c in counters],
+                     "events_per_s_whole": round(whole), "events_per_s_steady": round(middle),
+                     "wall_seconds_incl_start": round(wall, 1)}
+            results["runs"].append(entry)
+            print(f"{processes} process(es): {entry['events_per_s_whole']} events/s whole run, "
+                  f"{entry['events_per_s_steady']} events/s steady (middle 80 %), per process {entry['per_process']}, "
+                  f"{entry['wall_seconds_incl_start']} s wall incl. start")
+    finally:
+        await _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        try:
+            from aiokafka.admin import AIOKafkaAdminClient
+
+            admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+            await admin.start()
+            await admin.delete_topics([topic])
+            await admin.close()
+        except Exception as exc:  # noqa: BLE001 - cleanup is best effort
+            print(f"could not delete topic {topic}: {exc!r}")
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=30_000)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--projection", choices=["monitoring", "plain"], default="monitoring")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per run")
+    args = parser.parse_args()
+    results = asyncio.run(_run(args))
+    out = ROOT / "bench" / "results" / f"consumer_scaling-{results['projection']}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"results: {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
