@@ -17,8 +17,7 @@ from fupin_tasks.reports.domain import Cell, Obligation, OverdueReport, obligati
 from fupin_tasks.reports.models import ReportOverdueNotice
 from fupin_tasks.schedule.errors import CalendarNotCovered
 from fupin_tasks.supervision.domain import rectification_overdue
-from fupin_tasks.targets.domain import is_met
-from fupin_tasks.targets.service import SYSTEM_ACTOR, detect_missed_targets
+from fupin_tasks.targets.service import SYSTEM_ACTOR, deadline_missed, detect_missed_targets
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +104,8 @@ async def detect_overdue(uow: TasksUow, *, today: date, config: TasksConfig,
                                                  detected_on=today),
                        subject=finding.id, division=finding.division_code, actor=actor)
             findings += 1
-        missed = await detect_missed_targets(uow, today=today, lead_units=lead_units, actor=actor)
+        missed = await detect_missed_targets(uow, today=today, schedule=config.schedule, lead_units=lead_units,
+                                             actor=actor)
         await uow.commit()
     return DetectionResult(today=today, reports=reports, findings=findings, targets=len(missed))
 
@@ -135,9 +135,7 @@ async def overdue_snapshot(uow: TasksUow, plan: Plan, *, today: date, config: Ta
         if cell.role == "lead":
             leads.setdefault(cell.task_number, []).append(cell.unit)
     for target in await uow.targets.all(plan.id):
-        if target.deadline is None or target.deadline >= today:
-            continue
-        if is_met(target.comparator, target.value, target.value_max, target.current_value):
+        if not deadline_missed(target, today=today, schedule=config.schedule):
             continue
         for unit in leads.get(target.task_number or 0, [None]):  # a plan goal has no lead unit of its own
             division = units[unit].division_code if unit else CITY

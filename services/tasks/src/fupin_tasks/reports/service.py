@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
+
 from fupin_shared.auth.principal import Principal
 from fupin_shared.contracts.tasks import ReportChanged
 from fupin_shared.db import utc_now, uuid7
@@ -112,9 +114,11 @@ async def review_report(uow: TasksUow, task_number: int, report_id: uuid.UUID, a
     return report
 
 
-async def _apply_figures(uow: TasksUow, report: Report, at: datetime, actor: str) -> None:
-    task = await uow.plans.task(report.plan_id, report.task_number)
-    figures = metric_progress(report.metrics or {}, task.target_ids or [])
+async def _apply_figures(uow: TasksUow, report: Report, at: datetime, actor: str,
+                         target_ids: list[str] | None = None) -> None:
+    if target_ids is None:
+        target_ids = (await uow.plans.task(report.plan_id, report.task_number)).target_ids or []
+    figures = metric_progress(report.metrics or {}, target_ids)
     if figures:
         await apply_report_figures(uow, report.plan_id, report.task_number, figures, period_code=report.period,
                                    period_end=report.period_end, at=at, actor=actor)
@@ -140,13 +144,16 @@ class HistoricReport:
 async def backfill_reports(uow: TasksUow, items: Iterable[HistoricReport], *, config: TasksConfig, reviewer: str,
                            actor: str, plan_id: str | None = None) -> int:
     """Bulk path: record a history of reports in one transaction, each step checked by the same
-    rules as the live use cases and published as the same events. Existing reports are skipped."""
-    count = 0
+    rules (state machine, roles, periods) as the live use cases and published as the same events.
+    Rows are inserted in one statement with their final version; existing reports are skipped."""
+    rows: list[dict[str, Any]] = []
     async with uow:
         plan = await uow.plans.plan(plan_id)
         cells = {(c.task_number, c.unit): c.role for c in await uow.plans.cells(plan.id)}
         units = await uow.plans.units_by_name()
         existing = await uow.reports.submitted_on(plan.id)
+        target_ids = {t.number: list(t.target_ids or []) for t in await uow.plans.tasks(plan.id)}
+        targets = await uow.targets.all(plan.id)  # held, so the session's (weak) identity map keeps them
         for item in items:
             period = Period.parse(item.period)
             if (item.task_number, item.unit, period.code) in existing:
@@ -161,24 +168,31 @@ async def backfill_reports(uow: TasksUow, items: Iterable[HistoricReport], *, co
                 period_end=period.end, due_on=due_on, state=ReportState.SUBMITTED.value, status=item.status,
                 narrative=item.narrative, metrics=dict(item.metrics), first_submitted_at=item.submitted_at,
                 first_submitted_on=submitted_on, submitted_at=item.submitted_at, submitted_by=actor,
-                on_time=is_on_time(submitted_on, due_on), revisions=0, created_at=item.submitted_at,
-                updated_at=item.submitted_at)
-            uow.reports.add(report)
-            await _record(uow, report, actor)
+                on_time=is_on_time(submitted_on, due_on), revisions=0, version=1, created_at=item.submitted_at,
+                updated_at=item.submitted_at, reviewed_at=None, reviewer=None, review_comment=None)
+            steps = [(report_changed(report), actor)]
             if item.returned_at is not None:
                 report.state = next_state(report.state, ReportAction.RETURN).value
                 report.reviewed_at, report.reviewer, report.review_comment = item.returned_at, reviewer, item.return_comment
-                await _record(uow, report, reviewer)
+                report.version, report.updated_at = report.version + 1, item.returned_at
+                steps.append((report_changed(report), reviewer))
                 if item.resubmitted_at is not None:
                     report.state = next_state(report.state, ReportAction.REVISE).value
                     report.submitted_at, report.revisions = item.resubmitted_at, report.revisions + 1
                     report.reviewed_at = report.reviewer = report.review_comment = None
-                    await _record(uow, report, actor)
+                    report.version, report.updated_at = report.version + 1, item.resubmitted_at
+                    steps.append((report_changed(report), actor))
             if item.accepted_at is not None and report.state == ReportState.SUBMITTED:
                 report.state = next_state(report.state, ReportAction.ACCEPT).value
                 report.reviewed_at, report.reviewer, report.review_comment = item.accepted_at, reviewer, None
-                await _apply_figures(uow, report, item.accepted_at, reviewer)
-                await _record(uow, report, reviewer)
-            count += 1
+                report.version, report.updated_at = report.version + 1, item.accepted_at
+                await _apply_figures(uow, report, item.accepted_at, reviewer, target_ids[report.task_number])
+                steps.append((report_changed(report), reviewer))
+            for event, who in steps:
+                uow.record(event, subject=str(report.task_number), division=report.division_code, actor=who)
+            rows.append({column.key: getattr(report, column.key) for column in Report.__table__.columns})
+        if rows:
+            await uow.session.execute(insert(Report.__table__), rows)
+        del targets
         await uow.commit()
-    return count
+    return len(rows)

@@ -95,6 +95,20 @@ class Period:
     def sort_key(self) -> tuple[date, int]:
         return (self.end, _KIND_ORDER[self.kind])
 
+    @classmethod
+    def ending_on(cls, day: date) -> "Period | None":
+        """The longest period ending on ``day`` (a year on 31 December, a half year on 30 June, a
+        quarter on a quarter end); None for any other day."""
+        if (day.month, day.day) == (12, 31):
+            return cls(day.year, PeriodKind.ANNUAL, 0)
+        if (day.month, day.day) == (6, 30):
+            return cls(day.year, PeriodKind.HALF_YEAR, 1)
+        for quarter in (1, 3):
+            candidate = cls(day.year, PeriodKind.QUARTERLY, quarter)
+            if candidate.end == day:
+                return candidate
+        return None
+
 
 @dataclass(frozen=True)
 class Holiday:

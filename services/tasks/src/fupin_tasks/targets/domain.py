@@ -33,9 +33,22 @@ def is_met(comparator: str | None, target: float | None, target_max: float | Non
     return False
 
 
-def is_missed(*, deadline: date | None, met: bool, already_missed: bool, today: date) -> bool:
-    """The deadline (inclusive) has passed without the target met; published once."""
-    return deadline is not None and deadline < today and not met and not already_missed
+def is_missed(*, judged_on: date | None, met_at_deadline: bool, already_missed: bool, today: date) -> bool:
+    """The deadline is judged once the figure as of the deadline is known (``judged_on``, see
+    :func:`judgement_day`); missed when that figure does not meet the target. Published once."""
+    return judged_on is not None and judged_on < today and not met_at_deadline and not already_missed
+
+
+def judgement_day(deadline: date | None, *, fed: bool, report_due: date | None) -> date | None:
+    """When a deadline can be judged: a fed target at the deadline itself (its figure is live); a
+    reported target when the report of the period ending on the deadline is due (the 2019 annual
+    report, due early 2020, gives the figure at the end of 2019), or the deadline when no period
+    ends on it."""
+    if deadline is None:
+        return None
+    if fed or report_due is None:
+        return deadline
+    return max(deadline, report_due)
 
 
 @dataclass(frozen=True)

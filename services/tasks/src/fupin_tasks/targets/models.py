@@ -35,6 +35,10 @@ class Target(Base):
     progress_source: Mapped[str | None] = mapped_column(sa.String(20))
     progress_period: Mapped[str | None] = mapped_column(sa.String(7))
     progress_as_of: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    deadline_value: Mapped[float | None] = mapped_column(sa.Float)
+    """The figure as of the deadline: from the latest report of a period ending by it (or, for a
+    fed target, the live figure once the deadline passed). Missed deadlines are judged on it."""
+    deadline_period: Mapped[str | None] = mapped_column(sa.String(7))
     missed_on: Mapped[date | None] = mapped_column(sa.Date)
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
 

@@ -45,8 +45,8 @@ class TargetRepository:
 
     async def with_deadline_before(self, today) -> list[Target]:  # noqa: ANN001 - date
         return list((await self.session.scalars(select(Target).where(
-            Target.deadline.is_not(None), Target.deadline < today, Target.missed_on.is_(None),
-            Target.met.is_(False)).order_by(Target.plan_id, Target.id))).all())
+            Target.deadline.is_not(None), Target.deadline < today, Target.missed_on.is_(None))
+            .order_by(Target.plan_id, Target.id))).all())
 
     async def counts(self, within: str) -> Counts:
         """Raw counts for the targets' figures, over a division's subtree (the city for targets)."""

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 
 from fupin_tasks.targets.domain import FIGURE_LABELS
 from fupin_tasks.targets.models import Target
+from fupin_tasks.targets.service import value_at_deadline
 
 
 class FeedRead(BaseModel):
@@ -40,6 +41,8 @@ class TargetRead(BaseModel):
     fed_by: FeedRead | None
     """Set when the registry or funds hold the figure: progress then comes from their events only."""
     progress: ProgressRead | None
+    value_at_deadline: float | None
+    """The figure the deadline is judged on (reported for a period ending by it, or fed)."""
     missed_on: date | None
     version: int
 
@@ -57,7 +60,7 @@ class TargetRead(BaseModel):
                    text=t.text, metric=t.metric, value=t.value, value_max=t.value_max, unit=t.unit,
                    comparator=t.comparator, deadline=t.deadline, source=t.source,
                    quantitative=t.value is not None and t.comparator is not None, fed_by=fed, progress=progress,
-                   missed_on=t.missed_on, version=t.version)
+                   value_at_deadline=value_at_deadline(t), missed_on=t.missed_on, version=t.version)
 
 
 class TargetPage(BaseModel):

@@ -9,7 +9,9 @@ from fupin_shared.contracts.tasks import TargetMissed, TargetProgressed
 from fupin_shared.db import utc_now
 from fupin_tasks.db import TasksUow
 from fupin_tasks.schedule.domain import Period
-from fupin_tasks.targets.domain import compute_figures, is_met, is_missed
+from fupin_tasks.schedule.domain import Schedule
+from fupin_tasks.schedule.errors import CalendarNotCovered
+from fupin_tasks.targets.domain import compute_figures, is_met, is_missed, judgement_day
 from fupin_tasks.targets.models import Target
 
 SYSTEM_ACTOR = "fupin-tasks"
@@ -71,6 +73,7 @@ async def apply_report_figures(uow: TasksUow, plan_id: str, task_number: int, fi
         target = await uow.targets.get(plan_id, target_id)
         if target.feed is not None or target.task_number != task_number:
             continue
+        _note_deadline_value(target, value, period_code, period_end)
         if target.progress_period is not None and _period_end(target.progress_period) > period_end:
             continue
         if set_progress(uow, target, value, source="report", at=at, period=period_code, actor=actor):
@@ -78,24 +81,69 @@ async def apply_report_figures(uow: TasksUow, plan_id: str, task_number: int, fi
     return changed
 
 
+def _note_deadline_value(target: Target, value: float, period_code: str, period_end: date) -> None:
+    """A reported figure for the latest period ending by the deadline is the figure at the deadline."""
+    if target.deadline is None or period_end > target.deadline:
+        return
+    if target.deadline_period is None or _period_end(target.deadline_period) <= period_end:
+        target.deadline_value, target.deadline_period = value, period_code
+
+
 def _period_end(code: str) -> date:
     return Period.parse(code).end
 
 
-async def detect_missed_targets(uow: TasksUow, *, today: date, lead_units: Mapping[tuple[str, int], list[str]],
+def judged_on(target: Target, schedule: Schedule) -> date | None:
+    """When the target's deadline can be judged (see ``targets.domain.judgement_day``)."""
+    if target.deadline is None:
+        return None
+    period = Period.ending_on(target.deadline)
+    report_due = None
+    if period is not None and target.feed is None:
+        try:
+            report_due = schedule.due_on(period)
+        except CalendarNotCovered:
+            report_due = None
+    return judgement_day(target.deadline, fed=target.feed is not None, report_due=report_due)
+
+
+def value_at_deadline(target: Target) -> float | None:
+    """The figure a deadline is judged on: a reported figure for a period ending by the deadline;
+    for a fed target, the figure frozen at its first judgement (or the live one before that)."""
+    if target.feed is not None:
+        return target.deadline_value if target.deadline_value is not None else target.current_value
+    return target.deadline_value
+
+
+def deadline_missed(target: Target, *, today: date, schedule: Schedule) -> bool:
+    """As of ``today``: the deadline has been judged and the figure at the deadline misses the target."""
+    met = is_met(target.comparator, target.value, target.value_max, value_at_deadline(target))
+    return is_missed(judged_on=judged_on(target, schedule), met_at_deadline=met, already_missed=False, today=today)
+
+
+async def detect_missed_targets(uow: TasksUow, *, today: date, schedule: Schedule,
+                                lead_units: Mapping[tuple[str, int], list[str]],
                                 actor: str = SYSTEM_ACTOR) -> list[Target]:
-    """Inside a detection unit of work: every target whose deadline passed unmet is marked missed
-    and TargetMissed published (once)."""
+    """Inside a detection unit of work: every target whose deadline is judged and missed is marked
+    and TargetMissed published (once). Task 1's "by the end of 2019" target is judged when the 2019
+    annual reports are due, on the figure they give."""
     missed = []
     for target in await uow.targets.with_deadline_before(today):
-        if not is_missed(deadline=target.deadline, met=target.met, already_missed=target.missed_on is not None,
+        day = judged_on(target, schedule)
+        if day is None or day >= today:
+            continue
+        if target.feed is not None and target.deadline_value is None:
+            target.deadline_value, target.deadline_period = target.current_value, "fed"
+        value = value_at_deadline(target)
+        met = is_met(target.comparator, target.value, target.value_max, value)
+        if not is_missed(judged_on=day, met_at_deadline=met, already_missed=target.missed_on is not None,
                          today=today):
             continue
         target.missed_on = today
         target.version += 1
         leads = lead_units.get((target.plan_id, target.task_number or 0), [])
         uow.record(TargetMissed(task_number=target.task_number or 0, target_id=target.id, deadline=target.deadline,
-                                value=target.current_value, plan_id=target.plan_id, target_value=target.value,
+                                value=value, plan_id=target.plan_id, target_value=target.value,
                                 metric=target.metric, detected_on=today, lead_units=leads),
                    subject=subject_of(target), division=CITY, actor=actor)
         missed.append(target)

@@ -23,8 +23,10 @@ def _stored(milestones: Sequence[Milestone]) -> list[dict]:
              "status": m.status.value, "done_on": m.done_on.isoformat() if m.done_on else None} for m in milestones]
 
 
-async def _record(uow: TasksUow, row: WorkPlan, milestones: Sequence[Milestone], actor: str) -> None:
-    await uow.session.flush()
+async def _record(uow: TasksUow, row: WorkPlan, milestones: Sequence[Milestone], actor: str, *,
+                  flush: bool = True) -> None:
+    if flush:
+        await uow.session.flush()  # the version column is current after the flush
     uow.record(WorkPlanChanged(work_plan_id=row.id, plan_id=row.plan_id, task_number=row.task_number, unit=row.unit,
                                role=row.role, year=row.year, milestones=len(milestones),
                                milestones_done=done_count(milestones), version=row.version,
@@ -100,9 +102,10 @@ async def backfill_work_plans(uow: TasksUow, items: Iterable[PlannedWork], *, ac
             check_milestones(item.milestones, year=item.year, plan_start=plan.period_start, plan_end=plan.period_end)
             row = WorkPlan(id=uuid7(), plan_id=plan.id, task_number=item.task_number, unit=item.unit, role=role,
                            division_code=units[item.unit].division_code, year=item.year, summary=item.summary,
-                           milestones=_stored(item.milestones), created_by=actor, created_at=now, updated_at=now)
+                           milestones=_stored(item.milestones), created_by=actor, version=1, created_at=now,
+                           updated_at=now)
             uow.work_plans.add(row)
-            await _record(uow, row, item.milestones, actor)
+            await _record(uow, row, item.milestones, actor, flush=False)
             count += 1
         await uow.commit()
     return count

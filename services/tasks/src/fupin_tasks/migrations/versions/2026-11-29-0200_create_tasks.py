@@ -84,6 +84,8 @@ def upgrade() -> None:
         sa.Column("progress_source", sa.String(20)),
         sa.Column("progress_period", sa.String(7)),
         sa.Column("progress_as_of", UtcDateTime),
+        sa.Column("deadline_value", sa.Float),
+        sa.Column("deadline_period", sa.String(7)),
         sa.Column("missed_on", sa.Date),
         sa.Column("version", sa.Integer, nullable=False),
     )
