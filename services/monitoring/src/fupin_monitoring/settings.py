@@ -6,6 +6,17 @@ from fupin_shared.settings import ServiceSettings
 class MonitoringSettings(ServiceSettings):
     service_name = "monitoring"
 
+    alert_scan_seconds: float = 60.0
+    """How often the time-based rules (funds idle, allocation undisclosed) are evaluated."""
+    view_batch_size: int = 1000
+    """Events per projection transaction."""
+    registry_url: str = ""
+    """Base URL of the registry API, for reconciliation and the dashboard's division names
+    (default: the embedded mount /registry, or http://127.0.0.1:8001 in the full stack)."""
+    funds_url: str = ""
+    api_url: str = ""
+    """Base URL of this service's API for the CLI (default: embedded /monitoring or :8005)."""
+
 
 @lru_cache
 def get_settings() -> MonitoringSettings:
