@@ -53,3 +53,80 @@ class AppealFiled(_Assessment):
     year: int
     subject: str
     appeal_id: uuid.UUID
+
+
+class FrameworkDefined(_Assessment):
+    """A year's assessment framework was defined or replaced (key = ``framework:<year>``)."""
+
+    aggregate: ClassVar[str] = "framework"
+    verb: ClassVar[str] = "defined"
+    year: int
+    version: int
+    title: str
+    indicators: int
+    dimensions: list[str] = []
+
+
+class AssessmentScored(_Assessment):
+    """Auto-scoring ran: indicators scored from a frozen year-end snapshot, deductions from findings."""
+
+    aggregate: ClassVar[str] = "assessment"
+    verb: ClassVar[str] = "scored"
+    assessment_id: uuid.UUID
+    year: int
+    snapshot_id: uuid.UUID
+    subjects: int
+    scored: int
+    missing: int
+    deductions: int
+
+
+class ScoreRecorded(_Assessment):
+    """A reviewer scored an indicator of a subject (manual, or an auto indicator the snapshot lacked)."""
+
+    aggregate: ClassVar[str] = "assessment"
+    verb: ClassVar[str] = "score_recorded"
+    assessment_id: uuid.UUID
+    year: int
+    subject: str
+    indicator_code: str
+    score: float
+    comment: str | None = None
+
+
+class DeductionRecorded(_Assessment):
+    """A reviewer recorded a deduction (e.g. a verified complaint) under a deduction rule."""
+
+    aggregate: ClassVar[str] = "assessment"
+    verb: ClassVar[str] = "deduction_recorded"
+    assessment_id: uuid.UUID
+    year: int
+    subject: str
+    rule_code: str
+    points: float
+    deduction_id: uuid.UUID
+
+
+class AppealDecided(_Assessment):
+    """An appeal was upheld or rejected (an upheld appeal is followed by a correction)."""
+
+    aggregate: ClassVar[str] = "assessment"
+    verb: ClassVar[str] = "appeal_decided"
+    assessment_id: uuid.UUID
+    year: int
+    subject: str
+    appeal_id: uuid.UUID
+    decision: str
+
+
+class SampleDrawn(_Assessment):
+    """A verification sampling frame was drawn (Guangdong rule), reproducible from its seed (key = sample id)."""
+
+    aggregate: ClassVar[str] = "sample"
+    verb: ClassVar[str] = "drawn"
+    sample_id: uuid.UUID
+    year: int
+    seed: str
+    households: int
+    villages: int
+    frame_fingerprint: str
