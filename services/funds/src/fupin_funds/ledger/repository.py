@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, not_, select, update
+from sqlalchemy import func, literal_column, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fupin_funds.ledger.errors import AllocationNotFound, DisbursementNotFound, SourceNotFound
@@ -225,7 +225,8 @@ class LedgerRepository:
         low, high = division_range(division)
 
         def key(column: Any) -> Any:
-            return func.substr(column, 1, group_length) if group_length else func.substr(column, 1, 0)
+            # literal lengths: PostgreSQL matches GROUP BY expressions textually, bound parameters differ
+            return func.substr(column, literal_column("1"), literal_column(str(group_length or 0)))
 
         out: dict[str, dict[str, int]] = {}
 
@@ -241,8 +242,7 @@ class LedgerRepository:
 
         # money entering a group: the allocation lies in the group, the money came from outside it
         if group_length:
-            entering = func.substr(FundAllocation.parent_division_code, 1, group_length) != \
-                func.substr(FundAllocation.division_code, 1, group_length)
+            entering = key(FundAllocation.parent_division_code) != key(FundAllocation.division_code)
         else:
             entering = not_(FundAllocation.parent_division_code.between(low, high))
         alloc = select(key(FundAllocation.division_code), func.sum(FundAllocation.amount_fen)).where(

@@ -239,6 +239,9 @@ async def _disburse(uow: FundsUow, request: DisbursementCreate, *, actor: Princi
         project_id = allocation.project_id
         if project_id is None:
             raise PayeeMismatch("Allocation has no project: give project_id or household_id.")
+    if allocation.project_id is not None and request.household_id is not None:
+        raise PayeeMismatch(f"Allocation {allocation.id} is earmarked for project {allocation.project_id}; "
+                            "household subsidies are paid from allocations to a division.")
     if allocation.project_id is not None and project_id is not None and project_id != allocation.project_id:
         raise PayeeMismatch(f"Allocation {allocation.id} is for project {allocation.project_id}, not {project_id}.")
     project = None
