@@ -135,10 +135,10 @@ def member_intents(before: Mapping[str, Any] | None, after: Mapping[str, Any], *
     if disabled and not (was_active and was_disabled):
         raise_(AlertKind.NEW_DISABILITY, disability_grade=after.get("disability_grade"), health=after.get("health"))
 
-    out_of_school = view.is_child_out_of_school(after, on)
-    if out_of_school and not (was_active and view.is_child_out_of_school(prev, on)):
+    out_of_school, was_out = view.is_child_out_of_school(after, on), view.is_child_out_of_school(prev, on)
+    if out_of_school and not (was_active and was_out):
         raise_(AlertKind.CHILD_OUT_OF_SCHOOL, age=view.age_on(after.get("birth_date"), on))
-    elif not out_of_school and was_active:
+    elif was_out and not out_of_school:
         clear(AlertKind.CHILD_OUT_OF_SCHOOL, "back in school or no longer of compulsory-school age")
 
     uninsured, was_uninsured = after.get("medical_insurance") is False, prev.get("medical_insurance") is False
