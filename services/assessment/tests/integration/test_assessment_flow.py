@@ -1,4 +1,4 @@
-"""The assessment end to end on PostgreSQL: framework, workflow, auto-scoring from a frozen
+"""The assessment end to end on PostgreSQL (a subset also on SQLite, the embedded default): framework, workflow, auto-scoring from a frozen
 snapshot with evidence, manual scores, deductions, publication, ranking, the result page,
 corrections, appeals, and the freeze (later data never changes a published result)."""
 from __future__ import annotations
@@ -231,8 +231,13 @@ async def test_publish_ranking_page_and_division_scoping(service) -> None:  # no
     assert "fupin.assessment.assessment.scored.v1" in types and types[-1] == "fupin.assessment.assessment.published.v1"
 
 
-async def test_published_result_never_changes_after_later_data(service) -> None:  # noqa: ANN001
-    h, bus = service
+@pytest.fixture(params=["pg", "sqlite"])
+def any_service(request):  # noqa: ANN001, ANN201
+    return request.getfixturevalue("service" if request.param == "pg" else "sqlite_service")
+
+
+async def test_published_result_never_changes_after_later_data(any_service) -> None:  # noqa: ANN001
+    h, bus = any_service
     first = await published(h, bus)
     before = (await h.client.get(f"/v1/assessments/{YEAR}/441223", headers=h.auth(scopes=READER))).json()
     ranking_before = (await h.client.get(f"/v1/assessments/{YEAR}/ranking", headers=h.auth(scopes=READER))).json()
@@ -264,8 +269,8 @@ async def test_published_result_never_changes_after_later_data(service) -> None:
     assert ranking_after == ranking_before
 
 
-async def test_correction_publishes_a_new_version_and_keeps_the_old(service) -> None:  # noqa: ANN001
-    h, bus = service
+async def test_correction_publishes_a_new_version_and_keeps_the_old(any_service) -> None:  # noqa: ANN001
+    h, bus = any_service
     await published(h, bus)
     v1 = (await h.client.get(f"/v1/assessments/{YEAR}/441223", headers=h.auth(scopes=READER))).json()
     county = h.auth(scopes=WRITER, division=GUANGNING)
