@@ -1,14 +1,15 @@
-"""Consumer scaling: the monitoring projection as 1, 2 and 3 processes over a 6-partition topic.
+"""Consumer scaling: a monitoring-style consumer as 1, 2 and 3 processes over a 6-partition topic.
 
 What it measures: catch-up throughput (events/s) of one consumer group reading a pre-filled topic,
 with the spine's ``KafkaTransport`` and ``Consumer`` (batch per transaction, processed-event ids
 stored with the projection, offsets committed after) writing a real PostgreSQL projection.
 
-Projections (``--projection``):
-  monitoring  the monitoring service's own handlers and schema (Alembic-migrated): household_view
-              upsert plus the single ``view_state`` freshness row every event touches (default)
-  plain       the same household_view upsert without the shared freshness row, to show what that
-              single hot row costs once several processes write concurrently
+Projections (``--projection``), both written like the monitoring service's read model:
+  view   per event, upsert the household's row in ``household_view`` and advance the single
+         ``view_state`` freshness row (``as_of``/``lag_ms`` of the overview), as the monitoring
+         slice of the spine does (default)
+  plain  the same ``household_view`` upsert without the shared freshness row, to show what one
+         hot row costs once several processes write concurrently
 
 Each run gets a fresh database, a unique topic (``bench.<run>.fupin.registry.v1``) and unique
 consumer groups; all are removed at the end. Needs the project's PostgreSQL and Kafka
@@ -27,6 +28,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import os
+import resource
 import time
 import uuid
 from datetime import UTC, datetime
@@ -37,9 +39,12 @@ BOOTSTRAP = os.environ.get("FUPIN_TEST_KAFKA", "127.0.0.1:19092")
 ROOT = Path(__file__).resolve().parents[1]
 PARTITIONS = 6
 
-PLAIN_SCHEMA = [
+SCHEMA = [
     """CREATE TABLE household_view (household_id uuid PRIMARY KEY, village_code varchar(12) NOT NULL,
        status varchar(32) NOT NULL, persons integer NOT NULL, updated_at timestamptz NOT NULL)""",
+    "CREATE INDEX ix_household_view_village_status ON household_view (village_code, status)",
+    """CREATE TABLE view_state (name varchar(40) PRIMARY KEY, last_event_time timestamptz NOT NULL,
+       applied_at timestamptz NOT NULL, events_applied bigint NOT NULL)""",
     """CREATE TABLE processed_event (consumer_group varchar(120), event_id uuid, type varchar(160) NOT NULL,
        processed_at timestamptz NOT NULL, error text, PRIMARY KEY (consumer_group, event_id))""",
 ]
@@ -60,35 +65,36 @@ async def _admin(sql: str) -> None:
 
 
 def _projection(kind: str):  # noqa: ANN202 - (ProcessedEvent model, HandlerRegistry)
-    """The consumer's handlers and processed-event model for ``kind``."""
-    if kind == "monitoring":
-        from fupin_monitoring.consumers import CONSUMERS
-        from fupin_monitoring.db import INFRA
-
-        return INFRA.ProcessedEvent, CONSUMERS[0].handlers
+    """The consumer's processed-event model and handlers for ``kind``."""
     import sqlalchemy as sa
+    from sqlalchemy.dialects.postgresql import insert
 
     from fupin_shared.consuming import HandlerRegistry
-    from fupin_shared.contracts.registry import HouseholdRegistered
-    from fupin_shared.db import make_base
+    from fupin_shared.contracts.registry import HouseholdRegistered, HouseholdUpdated
+    from fupin_shared.db import make_base, utc_now
     from fupin_shared.outbox import define_infrastructure_tables
 
     infra = define_infrastructure_tables(make_base())
     handlers = HandlerRegistry()
     view = sa.table("household_view", sa.column("household_id"), sa.column("village_code"),
                     sa.column("status"), sa.column("persons"), sa.column("updated_at"))
+    state = sa.table("view_state", sa.column("name"), sa.column("last_event_time"), sa.column("applied_at"),
+                     sa.column("events_applied"))
 
-    @handlers.on(HouseholdRegistered.event_type())
+    @handlers.on(HouseholdRegistered.event_type(), HouseholdUpdated.event_type())
     async def household_changed(session, event) -> None:  # noqa: ANN001
-        from sqlalchemy.dialects.postgresql import insert
-
         data = event.data
-        statement = insert(view).values(household_id=uuid.UUID(data["household_id"]), village_code=data["village_code"],
-                                        status=data["status"], persons=data["persons"], updated_at=event.time)
-        await session.execute(statement.on_conflict_do_update(
-            index_elements=["household_id"], set_={"status": statement.excluded.status,
-                                                   "persons": statement.excluded.persons,
-                                                   "updated_at": statement.excluded.updated_at}))
+        upsert = insert(view).values(household_id=uuid.UUID(data["household_id"]), village_code=data["village_code"],
+                                     status=data["status"], persons=data["persons"], updated_at=event.time)
+        await session.execute(upsert.on_conflict_do_update(
+            index_elements=["household_id"], where=view.c.updated_at <= upsert.excluded.updated_at,
+            set_={"village_code": upsert.excluded.village_code, "status": upsert.excluded.status,
+                  "persons": upsert.excluded.persons, "updated_at": upsert.excluded.updated_at}))
+        if kind == "view":
+            fresh = insert(state).values(name="main", last_event_time=event.time, applied_at=utc_now(), events_applied=1)
+            await session.execute(fresh.on_conflict_do_update(index_elements=["name"], set_={
+                "last_event_time": sa.func.greatest(state.c.last_event_time, fresh.excluded.last_event_time),
+                "applied_at": fresh.excluded.applied_at, "events_applied": state.c.events_applied + 1}))
 
     return infra.ProcessedEvent, handlers
 
@@ -160,13 +166,12 @@ async def _stats(database_url: str, group: str) -> tuple[int, list[float]]:
     return len(rows), [float(r["t"]) for r in rows]
 
 
-async def _reset(database_url: str, kind: str) -> None:
+async def _reset(database_url: str) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
     try:
-        tables = "household_view, processed_event" + (", view_state" if kind == "monitoring" else "")
-        await conn.execute(f"TRUNCATE {tables}")
+        await conn.execute("TRUNCATE household_view, view_state, processed_event")
     finally:
         await conn.close()
 
@@ -187,30 +192,25 @@ async def _run(args: argparse.Namespace) -> dict:
     results: dict = {"run": run, "events": args.events, "partitions": PARTITIONS, "projection": args.projection,
                      "cpus": os.cpu_count(), "started": datetime.now(UTC).isoformat(), "runs": []}
     try:
-        if args.projection == "monitoring":
-            from fupin_monitoring.app import MIGRATIONS
+        import asyncpg
 
-            from fupin_shared.db.migrations import upgrade
-
-            await asyncio.to_thread(upgrade, MIGRATIONS, database_url)
-        else:
-            import asyncpg
-
-            conn = await asyncpg.connect(_dsn(database))
-            for statement in PLAIN_SCHEMA:
-                await conn.execute(statement)
-            await conn.close()
+        conn = await asyncpg.connect(_dsn(database))
+        for statement in SCHEMA:
+            await conn.execute(statement)
+        await conn.close()
         produce_seconds = await _produce(topic, args.events)
         results["produce_events_per_s"] = round(args.events / produce_seconds)
         print(f"produced {args.events} events on {topic} ({PARTITIONS} partitions) in {produce_seconds:.1f} s")
         context = mp.get_context("spawn")
         for processes in args.processes:
-            await _reset(database_url, args.projection)
+            await _reset(database_url)
             group = f"bench.{run}.monitoring.view.p{processes}"
             stop = context.Event()
             counters = [context.Value("q", 0) for _ in range(processes)]
             children = [context.Process(target=_child, args=(args.projection, database_url, group, topic, stop, c))
                         for c in counters]
+            load_before = os.getloadavg()[0]
+            usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             launched = time.perf_counter()
             for child in children:
                 child.start()
@@ -225,6 +225,8 @@ async def _run(args: argparse.Namespace) -> dict:
             stop.set()
             for child in children:
                 child.join(60)
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
             count, times = await _stats(database_url, group)
             if count < args.events:
                 raise RuntimeError(f"{processes} process(es): only {count} of {args.events} events applied "
@@ -232,11 +234,14 @@ async def _run(args: argparse.Namespace) -> dict:
             whole, middle = _throughput(times)
             entry = {"processes": processes, "applied": count, "per_process": [c.value for c in counters],
                      "events_per_s_whole": round(whole), "events_per_s_steady": round(middle),
-                     "wall_seconds_incl_start": round(wall, 1)}
+                     "wall_seconds_incl_start": round(wall, 1),
+                     "consumer_cpu_ms_per_event": round(cpu * 1000 / count, 2),
+                     "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
             results["runs"].append(entry)
             print(f"{processes} process(es): {entry['events_per_s_whole']} events/s whole run, "
                   f"{entry['events_per_s_steady']} events/s steady (middle 80 %), per process {entry['per_process']}, "
-                  f"{entry['wall_seconds_incl_start']} s wall incl. start")
+                  f"consumer CPU {entry['consumer_cpu_ms_per_event']} ms/event, "
+                  f"{entry['wall_seconds_incl_start']} s wall incl. start, load average {entry['load_average_1min']}")
     finally:
         await _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         try:
@@ -255,7 +260,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=30_000)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--projection", choices=["monitoring", "plain"], default="monitoring")
+    parser.add_argument("--projection", choices=["view", "plain"], default="view")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per run")
     args = parser.parse_args()
     results = asyncio.run(_run(args))

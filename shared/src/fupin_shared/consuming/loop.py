@@ -15,15 +15,18 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from prometheus_client import Counter, Gauge
-from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fupin_shared.bus.base import Message, Subscription, Transport
+from fupin_shared.db.types import utc_now
 from fupin_shared.events import Envelope
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+CLAIM_CHUNK = 500  # rows per INSERT … ON CONFLICT DO NOTHING RETURNING (5 parameters each)
 
 APPLIED = Counter("fupin_consumer_events_total", "Events applied by consumer groups", ["group", "outcome"])
 LAG = Gauge("fupin_consumer_lag_events", "Events published but not yet committed by the group", ["group"])
@@ -109,15 +112,13 @@ class Consumer:
         return len(applied)
 
     async def _apply_all(self, session: AsyncSession, events: list[Envelope], *, isolate: bool) -> list[Envelope]:
-        ids = [e.id for e in events]
-        seen = set((await session.scalars(select(self._processed.event_id).where(
-            self._processed.consumer_group == self.group, self._processed.event_id.in_(ids)))).all())
+        claimed = await self._claim(session, events)
         applied: list[Envelope] = []
         for event in events:
-            if event.id in seen:
+            if event.id not in claimed:
                 APPLIED.labels(self.group, "duplicate").inc()
                 continue
-            seen.add(event.id)
+            claimed.discard(event.id)  # the same event twice in one batch is applied once
             handler = self._handlers.get(event.type)
             error = None
             if handler is not None:
@@ -131,8 +132,29 @@ class Consumer:
                         APPLIED.labels(self.group, "failed").inc()
                 else:
                     await handler(session, event)
-            session.add(self._processed(consumer_group=self.group, event_id=event.id, type=event.type,
-                                        error=error))
             if error is None:
                 applied.append(event)
+            else:
+                await session.execute(update(self._processed).where(
+                    self._processed.consumer_group == self.group, self._processed.event_id == event.id)
+                    .values(error=error))
         return applied
+
+    async def _claim(self, session: AsyncSession, events: list[Envelope]) -> set[Any]:
+        """Record the batch's event ids as processed *before* applying them and return the ids this
+        transaction claimed. An id already committed by this group is skipped; one another process
+        is applying right now (a partition that moved in a rebalance) blocks until that transaction
+        ends, and is then skipped (or claimed, had it rolled back): never applied twice, and no
+        unique-key failure that would throw the batch into the one-at-a-time path."""
+        table = self._processed.__table__
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        now = utc_now()
+        rows = list({e.id: {"consumer_group": self.group, "event_id": e.id, "type": e.type, "processed_at": now,
+                            "error": None} for e in events}.values())
+        claimed: set[Any] = set()
+        for start in range(0, len(rows), CLAIM_CHUNK):
+            statement = (insert(table).values(rows[start:start + CLAIM_CHUNK])
+                         .on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
+                         .returning(table.c.event_id))
+            claimed.update((await session.execute(statement)).scalars())
+        return claimed
