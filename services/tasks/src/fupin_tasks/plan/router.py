@@ -13,7 +13,7 @@ from fupin_shared.http.pagination import decode_cursor, page_of
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
 from fupin_tasks.codes import code_lists
-from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksWriter, Uows
+from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksReviewer, Uows
 from fupin_tasks.plan import service
 from fupin_tasks.plan.matrix_html import render_matrix_html
 from fupin_tasks.plan.schemas import (DeadlineRead, MatrixGrid, MatrixRow, PlanLoad, PlanLoadResult, PlanRead,
@@ -52,7 +52,7 @@ async def get_plan(plan_id: str, uows: Uows, actor: TasksReader) -> Response:
 
 
 @router.post("/plans", response_model=PlanLoadResult, responses=problem_responses(403, 409, 422))
-async def load_plan(body: PlanLoad, uows: Uows, actor: TasksWriter, config: Config) -> Response:
+async def load_plan(body: PlanLoad, uows: Uows, actor: TasksReviewer, config: Config) -> Response:
     """Load a plan of plan.json's shape (the next plan, or a corrected version of a loaded one) —
     the leading-group office or a city-wide administrator. Idempotent: the same content again
     changes nothing (``change: unchanged``)."""

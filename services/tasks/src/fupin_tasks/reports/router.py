@@ -13,7 +13,7 @@ from fupin_shared.http.etag import etag_for
 from fupin_shared.http.pagination import decode_cursor, page_of
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
-from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksWriter, Uows
+from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksReviewer, TasksWriter, Uows
 from fupin_tasks.reports import service
 from fupin_tasks.reports.domain import ReportAction, ReportState, ReportStatus
 from fupin_tasks.reports.schemas import (ReportAccept, ReportPage, ReportRead, ReportReturn, ReportRevise,
@@ -106,7 +106,7 @@ async def revise_report(number: int, report_id: uuid.UUID, body: ReportRevise, u
 
 @router.post("/tasks/{number}/reports/{report_id}/accept", response_model=ReportRead,
              responses=problem_responses(403, 404, 409, 412, 428))
-async def accept_report(number: int, report_id: uuid.UUID, uows: Uows, actor: TasksWriter, config: Config,
+async def accept_report(number: int, report_id: uuid.UUID, uows: Uows, actor: TasksReviewer, config: Config,
                         version: IfMatchVersion, body: ReportAccept | None = None) -> Response:
     """The leading-group office accepts a submitted report; it is immutable from then on."""
     report = await service.review_report(uows(), number, report_id, ReportAction.ACCEPT,
@@ -117,7 +117,7 @@ async def accept_report(number: int, report_id: uuid.UUID, uows: Uows, actor: Ta
 
 @router.post("/tasks/{number}/reports/{report_id}/return", response_model=ReportRead,
              responses=problem_responses(403, 404, 409, 412, 428))
-async def return_report(number: int, report_id: uuid.UUID, body: ReportReturn, uows: Uows, actor: TasksWriter,
+async def return_report(number: int, report_id: uuid.UUID, body: ReportReturn, uows: Uows, actor: TasksReviewer,
                         config: Config, version: IfMatchVersion) -> Response:
     """The leading-group office returns a submitted report for revision, saying what to change."""
     report = await service.review_report(uows(), number, report_id, ReportAction.RETURN, comment=body.comment,

@@ -15,7 +15,7 @@ from fupin_shared.http.etag import etag_for
 from fupin_shared.http.pagination import decode_cursor, encode_cursor
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
-from fupin_tasks.deps import Config, PageLimit, TasksReader, TasksWriter, Uows
+from fupin_tasks.deps import Config, PageLimit, TasksReader, TasksReviewer, TasksWriter, Uows
 from fupin_tasks.schemas import HistoryEntry
 from fupin_tasks.supervision import service
 from fupin_tasks.supervision.domain import FindingKind, FindingState, rectification_overdue
@@ -40,7 +40,7 @@ def _one(finding, config, status_code: int = 200) -> Response:  # noqa: ANN001
 
 @router.post("/supervisions", status_code=201, response_model=FindingRead,
              responses=problem_responses(403, 422))
-async def record_finding(body: FindingCreate, uows: Uows, actor: TasksWriter, config: Config,
+async def record_finding(body: FindingCreate, uows: Uows, actor: TasksReviewer, config: Config,
                          idempotency: IdempotencyDep) -> Response:
     """Record a finding with its rectification deadline (the leading-group office). Honors Idempotency-Key."""
 
@@ -109,7 +109,7 @@ async def submit_evidence(finding_id: uuid.UUID, body: EvidenceSubmit, uows: Uow
 
 @router.post("/supervisions/{finding_id}/reject-evidence", response_model=FindingRead,
              responses=problem_responses(403, 404, 409, 412, 428))
-async def reject_evidence(finding_id: uuid.UUID, body: EvidenceReject, uows: Uows, actor: TasksWriter,
+async def reject_evidence(finding_id: uuid.UUID, body: EvidenceReject, uows: Uows, actor: TasksReviewer,
                           config: Config, version: IfMatchVersion) -> Response:
     """The office rejects the evidence; the finding is open again. Requires If-Match."""
     return _one(await service.reject_evidence(uows(), finding_id, body, actor=actor, config=config,
@@ -118,7 +118,7 @@ async def reject_evidence(finding_id: uuid.UUID, body: EvidenceReject, uows: Uow
 
 @router.post("/supervisions/{finding_id}/close", response_model=FindingRead,
              responses=problem_responses(403, 404, 409, 412, 428))
-async def close_finding(finding_id: uuid.UUID, uows: Uows, actor: TasksWriter, config: Config,
+async def close_finding(finding_id: uuid.UUID, uows: Uows, actor: TasksReviewer, config: Config,
                         version: IfMatchVersion, body: FindingClose | None = None) -> Response:
     """The office accepts the evidence and closes the finding (销号). Requires If-Match."""
     return _one(await service.close_finding(uows(), finding_id, body or FindingClose(), actor=actor, config=config,
