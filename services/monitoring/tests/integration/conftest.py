@@ -36,16 +36,20 @@ class Monitoring:
         return self.h.auth(**kwargs)
 
     async def view(self):  # noqa: ANN201
-        return await eventually(lambda: _value(self.runtime.extras.get("view")), timeout=20,
-                                message="view consumer not started")
+        def running():  # noqa: ANN202
+            view = self.runtime.extras.get("view")
+            return _value(view if view is not None and not view.stopped else None)
+
+        return await eventually(running, timeout=20, message="view consumer not running")
 
     async def send(self, source: str, events: Sequence[Envelope]) -> None:
         """Publish ``events`` on ``source``'s topic and wait until the view has applied them all."""
         view = await self.view()
-        before = view.applied_total
+        before = view.seen_total
         await publish(self.transport, self.h.settings.topic(source), list(events))
+        await eventually(lambda: _value(view.seen_total >= before + len(events)), timeout=60,
+                         message="the view did not take in the events")
         await self.settled()
-        assert view.applied_total >= before, "events lost"
 
     async def settled(self) -> None:
         view = await self.view()
@@ -88,8 +92,9 @@ async def database_url(backend: str, migrated_pg, tmp_path: Path) -> str:  # noq
 async def running_monitoring(url: str, key_file: Path, tmp_path: Path, *, transport: Any = None,
                              **settings: Any) -> AsyncIterator[Monitoring]:
     transport = transport or InProcessTransport()
+    settings = {"bus": "memory", **settings}
     harness = ServiceHarness(create_app, MonitoringSettings(
-        database_url=url, auth_key_file=key_file, data_dir=tmp_path, bus="memory", **settings), transport=transport)
+        database_url=url, auth_key_file=key_file, data_dir=tmp_path, **settings), transport=transport)
     async with harness.running():
         yield Monitoring(harness, transport)
 
@@ -98,3 +103,11 @@ async def running_monitoring(url: str, key_file: Path, tmp_path: Path, *, transp
 async def monitoring(database_url: str, key_file: Path, tmp_path: Path) -> AsyncIterator[Monitoring]:
     async with running_monitoring(database_url, key_file, tmp_path) as m:
         yield m
+
+
+@pytest.fixture
+def start_monitoring(key_file: Path, tmp_path: Path):  # noqa: ANN201
+    """``async with start_monitoring(url, transport=..., bus=...) as m``: a service of your own making."""
+    def start(url: str, **kwargs: Any):  # noqa: ANN202
+        return running_monitoring(url, key_file, tmp_path, **kwargs)
+    return start

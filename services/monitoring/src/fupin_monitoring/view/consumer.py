@@ -60,6 +60,8 @@ class ViewConsumer:
         self.pending_events: int | None = None
         self.caught_up = asyncio.Event()
         self.applied_total = 0
+        self.seen_total = 0
+        """Events fetched and dealt with (applied, skipped as duplicates or recorded as failed)."""
         self.last_lag_ms = 0
         self.last_applied_monotonic: float | None = None
         self._busy = asyncio.Lock()
@@ -140,6 +142,7 @@ class ViewConsumer:
         self._measure(fresh)
         APPLIED.labels(self.group, "applied").inc(len(fresh))
         self.applied_total += len(fresh)
+        self.seen_total += len(events)
         if fresh and self._on_batch is not None:
             try:
                 await self._on_batch(result, fresh)
