@@ -94,8 +94,8 @@ async def register(client: httpx.AsyncClient, token: str, serial: int) -> dict:
     birth = date(1970, 3, 4)
     head = {"name": "测试户主", "id_number": id_number(birth, serial, female=False)}
     full = {"village_code": VILLAGE, "labour_type": "labour", "poverty_causes": ["illness"],
-            "head": {**head, "sex": "male", "birth_date": birth.isoformat(), "relation": "head",
-                     "medical_insurance": True, "health": "healthy"}, "members": []}
+            "head": {**head, "sex": "male", "birth_date": birth.isoformat(), "medical_insurance": True,
+                     "health": "healthy"}, "members": []}
     headers = {"Authorization": f"Bearer {token}"}
     response = await client.post("/registry/v1/households", json=full, headers=headers)
     if response.status_code == 422:

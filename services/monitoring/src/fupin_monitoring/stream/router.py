@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from fupin_monitoring.deps import LiveLag, MonitoringReader, Runtime, Uows
+from fupin_monitoring.divisions import within as in_scope
 from fupin_monitoring.stream.broadcaster import Change
 from fupin_shared.auth.deps import check_division
 from fupin_shared.http.problems import problem_responses
@@ -50,7 +51,8 @@ async def stream(request: Request, uows: Uows, actor: MonitoringReader, runtime:
                     change = None
                 if change is not None:
                     if change.visible_to(within):
-                        yield sse(change.kind, change.data)
+                        visible = sorted(code for code in change.divisions if in_scope(code, within))
+                        yield sse(change.kind, {**change.data, "divisions": visible[:50]})
                         beat = time.monotonic()
                     continue
                 if not local:

@@ -1,0 +1,53 @@
+"""Demo data for ``make run``: monitoring owns no source data — its view fills from the other
+services' demo events. Once they have flowed (the view has been quiet for a few seconds), the
+year-end snapshots of 2018 and 2019 are frozen and published, as the city would at each year end.
+Idempotent: a frozen year is skipped."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from fupin_monitoring.alerts.service import today_in_china
+from fupin_monitoring.snapshots.service import freeze_snapshot
+from fupin_shared.auth.principal import CITY, Principal
+
+log = logging.getLogger(__name__)
+
+DEMO_YEARS = (2018, 2019)
+QUIET_SECONDS = 3.0
+MAX_WAIT_SECONDS = 180.0
+DEMO_ACTOR = Principal(sub="demo-year-end", client_id="demo-year-end",
+                       scopes=frozenset({"monitoring:read", "monitoring:write"}), division=CITY)
+
+
+async def wait_until_quiet(runtime: Any, *, quiet: float = QUIET_SECONDS, limit: float = MAX_WAIT_SECONDS) -> int:
+    """Wait until the view has taken in every event published so far and nothing new came for
+    ``quiet`` seconds; returns how many events it has applied."""
+    deadline = time.monotonic() + limit
+    last_seen, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        view = runtime.extras.get("view")
+        seen = view.seen_total if view is not None else -1
+        if seen != last_seen or view is None or not view.caught_up.is_set():
+            last_seen, since = seen, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return view.applied_total
+        await asyncio.sleep(0.25)
+    log.warning("monitoring demo: the view was still busy after %.0f s; freezing what it holds", limit)
+    view = runtime.extras.get("view")
+    return view.applied_total if view is not None else 0
+
+
+async def load_demo(runtime: Any) -> None:
+    async with runtime.uow() as uow:
+        frozen = {row["year"] for row in await uow.snapshots.years()}
+    missing = [year for year in DEMO_YEARS if year not in frozen]
+    if not missing:
+        log.info("monitoring demo: snapshots %s already frozen", DEMO_YEARS)
+        return
+    applied = await wait_until_quiet(runtime)
+    for year in missing:
+        row = await freeze_snapshot(runtime.uow(), year, actor=DEMO_ACTOR, today_year=today_in_china().year)
+        log.info("monitoring demo: froze %s (%d subjects, view at %d events)", year, len(row["metrics"]), applied)
