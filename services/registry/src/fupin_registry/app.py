@@ -7,6 +7,8 @@ from fupin_registry.codelists_router import router as codelists_router
 from fupin_registry.db import INFRA, RegistryUow
 from fupin_registry.divisions.router import router as divisions_router
 from fupin_registry.households.router import router as households_router
+from fupin_registry.imports.router import router as imports_router
+from fupin_registry.imports.service import import_worker
 from fupin_registry.lines.router import router as lines_router
 from fupin_registry.records.router import router as records_router
 from fupin_registry.settings import RegistrySettings, get_settings
@@ -24,7 +26,8 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition:
                     "identification, exit, return and removal.",
         infra=INFRA, uow_class=RegistryUow, migrations_dir=MIGRATIONS,
         routers=[divisions_router, codelists_router, lines_router, households_router, records_router,
-                 villages_router])
+                 villages_router, imports_router],
+        background=[import_worker])
 
 
 def create_app(settings: RegistrySettings | None = None, *, transport: Transport | None = None) -> FastAPI:

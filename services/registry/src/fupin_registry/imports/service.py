@@ -1,0 +1,356 @@
+"""Bulk import jobs: a file is spooled, a job row created (202), and a background runner imports it.
+
+The runner streams the file: a reader thread parses and validates households (CPU) while the event
+loop writes the previous batch (PostgreSQL works on the other core), so the two overlap. Each batch —
+households, members, yearly records, their outbox rows, the job's counters and the batch's row errors —
+commits in one transaction. A household is all or nothing; a row error names the row (the header is
+row 1), the column and the reason. Household numbers already imported with the same rows are counted
+``unchanged`` and nothing is written, so re-importing a file changes nothing, and a job interrupted by a
+restart resumes after its last committed batch.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import queue
+import threading
+import uuid
+import zlib
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from fupin_registry.db import RegistryUow
+from fupin_registry.imports import prepare as p
+from fupin_registry.imports import reader
+from fupin_registry.imports.bulk import BulkWriter
+from fupin_registry.imports.models import ImportJob
+from fupin_shared.auth import mask_id_number
+from fupin_shared.db import utc_now, uuid7
+
+log = logging.getLogger(__name__)
+
+BATCH_PERSONS = 5000
+"""Persons per committed batch (≈ 2,200 households): big enough for COPY, small enough for memory."""
+MAX_STORED_ERRORS = 100_000
+"""Row errors kept per job (the count goes on beyond it)."""
+
+
+@dataclass
+class Batch:
+    prepared: list[p.Prepared] = field(default_factory=list)
+    errors: list[p.RowError] = field(default_factory=list)
+    rejected_households: int = 0
+    rejected_rows: int = 0
+    last_row: int = 0
+    rows: int = 0
+    bytes_read: int = 0
+    persons: int = 0
+
+
+class _End:
+    def __init__(self, error: BaseException | None = None) -> None:
+        self.error = error
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+async def create_job(uow: RegistryUow, *, path: Path, filename: str, division: str, actor: str,
+                     job_id: uuid.UUID | None = None) -> ImportJob:
+    """Record a queued job for a spooled file (format and header are checked now: an unreadable file is a 422)."""
+    file_format = reader.detect_format(path, filename)
+    await asyncio.to_thread(reader.check_header, path, file_format)
+    size = path.stat().st_size
+    digest = await asyncio.to_thread(_sha256, path)
+    async with uow:
+        job = ImportJob(id=job_id or uuid7(), division=division, actor=actor, filename=filename[:255],
+                        file_format=file_format, size_bytes=size, sha256=digest, spool_path=str(path),
+                        status="queued", rows_read=0, bytes_read=0, households_created=0, households_unchanged=0,
+                        households_rejected=0, persons_created=0, rows_rejected=0, error_count=0)
+        uow.imports.add(job)
+        await uow.commit()
+    return job
+
+
+def _source(job: ImportJob, progress: reader.Progress) -> tuple[Any, Iterator[reader.Row]]:
+    path = Path(job.spool_path or "")
+    if job.file_format == "xlsx":
+        return None, reader.read_xlsx(path, progress)[1]
+    handle = path.open("rb")
+    return handle, reader.read_csv(handle, progress)[1]
+
+
+def _put(out: queue.Queue, item: Any, stop: threading.Event) -> bool:
+    while not stop.is_set():
+        with suppress(queue.Full):
+            out.put(item, timeout=0.2)
+            return True
+    return False
+
+
+def produce(groups: Iterator[list[reader.Row]], ctx: p.Context, out: queue.Queue, *, skip_through: int,
+            progress: reader.Progress, stop: threading.Event, batch_persons: int = BATCH_PERSONS) -> None:
+    """Reader thread: validate households and hand batches to the writer (bounded queue: flat memory)."""
+    batch = Batch()
+    try:
+        for group in groups:
+            if stop.is_set():
+                return
+            last = group[-1][0]
+            if last <= skip_through:
+                continue
+            result = p.prepare(group, ctx)
+            if isinstance(result, p.Prepared):
+                batch.prepared.append(result)
+                batch.persons += len(result.members)
+            else:
+                batch.errors.extend(result)
+                batch.rejected_households += 1
+                batch.rejected_rows += len(group)
+            batch.rows += len(group)
+            batch.last_row = last
+            if batch.persons >= batch_persons or len(batch.errors) >= 5000:
+                batch.bytes_read = progress.bytes_read
+                if not _put(out, batch, stop):
+                    return
+                batch = Batch()
+        batch.bytes_read = progress.bytes_read
+        if _put(out, batch, stop):
+            _put(out, _End(), stop)
+    except BaseException as exc:  # noqa: BLE001 - handed to the writer, which fails the job
+        _put(out, _End(exc), stop)
+
+
+async def _claim(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID) -> Any:
+    """On PostgreSQL an advisory lock per job keeps a second process from running it too."""
+    uow = uow_factory()
+    async with uow:
+        engine = uow.session.bind
+    if engine.dialect.name != "postgresql":
+        return True
+    conn = await engine.connect()
+    got = (await conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": _lock_key(job_id)})).scalar()
+    await conn.commit()
+    if not got:
+        await conn.close()
+        return None
+    return conn
+
+
+def _lock_key(job_id: uuid.UUID) -> int:
+    return zlib.crc32(f"fupin-import:{job_id}".encode())
+
+
+async def _release(conn: Any, job_id: uuid.UUID) -> None:
+    # a pooled connection outlives close(): unlock explicitly, or drop the connection
+    try:
+        await conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _lock_key(job_id)})
+        await conn.commit()
+        await conn.close()
+    except Exception:  # noqa: BLE001
+        await conn.invalidate()
+
+
+async def run_job(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
+                  on_batch: Callable[[ImportJob], Awaitable[None] | None] | None = None,
+                  outbox_signal: asyncio.Event | None = None, batch_persons: int = BATCH_PERSONS,
+                  groups: Iterator[list[reader.Row]] | None = None) -> ImportJob | None:
+    """Run (or resume) a job to the end. ``groups`` replaces the file (the demo loader feeds rows)."""
+    lock = await _claim(uow_factory, job_id)
+    if lock is None:
+        return None
+    try:
+        return await _run(uow_factory, job_id, on_batch=on_batch, outbox_signal=outbox_signal,
+                          batch_persons=batch_persons, groups=groups)
+    except asyncio.CancelledError:
+        raise  # the job stays running and resumes after a restart
+    except Exception as exc:  # noqa: BLE001 - the job is marked failed; committed batches stay
+        log.exception("import %s failed", job_id)
+        return await _finish(uow_factory, job_id, failure=f"import failed: {type(exc).__name__}")
+    finally:
+        if lock is not True:
+            await asyncio.shield(_release(lock, job_id))
+
+
+async def _run(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
+               on_batch: Callable[[ImportJob], Awaitable[None] | None] | None, outbox_signal: asyncio.Event | None,
+               batch_persons: int, groups: Iterator[list[reader.Row]] | None) -> ImportJob:
+    async with uow_factory() as uow:
+        job = await uow.session.get(ImportJob, job_id)
+        if job is None or job.status in ("done", "failed"):
+            return job
+        job.status, job.started_at = "running", job.started_at or utc_now()
+        villages = frozenset(await uow.divisions.all_village_codes())
+        lines = {line.year: line.household_line_fen for line in await uow.lines.all()}
+        await uow.commit()
+    ctx = p.Context(villages=villages, division=job.division, actor=job.actor, today=utc_now().date(), lines=lines)
+    progress = reader.Progress(bytes_read=job.bytes_read)
+    handle = None
+    out: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+    try:
+        if groups is None:
+            if job.spool_path is None:
+                return await _finish(uow_factory, job_id, failure="interrupted; the data has no file to resume "
+                                                                  "from (run the load again)")
+            handle, rows = _source(job, progress)
+            groups = reader.households(rows)
+    except reader.UnreadableFile as exc:
+        return await _finish(uow_factory, job_id, failure=str(exc))
+    thread = threading.Thread(target=produce, args=(groups, ctx, out),
+                              kwargs={"skip_through": job.rows_read, "progress": progress, "stop": stop,
+                                      "batch_persons": batch_persons},
+                              name=f"import-{job_id}", daemon=True)
+    thread.start()
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            item = await loop.run_in_executor(None, out.get)
+            if isinstance(item, _End):
+                if item.error is not None:
+                    failure = str(item.error) if isinstance(item.error, reader.UnreadableFile) else \
+                        f"import failed: {type(item.error).__name__}"
+                    if not isinstance(item.error, reader.UnreadableFile):
+                        log.error("import %s failed", job_id, exc_info=item.error)
+                    return await _finish(uow_factory, job_id, failure=failure)
+                return await _finish(uow_factory, job_id)
+            job = await _commit_batch(uow_factory, job_id, item)
+            if outbox_signal is not None:
+                outbox_signal.set()
+            if on_batch is not None:
+                result = on_batch(job)
+                if asyncio.iscoroutine(result):
+                    await result
+    finally:
+        stop.set()
+        await asyncio.to_thread(thread.join, 10)
+        if handle is not None:
+            handle.close()
+
+
+async def _commit_batch(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, batch: Batch) -> ImportJob:
+    for attempt in range(3):
+        try:
+            return await _try_batch(uow_factory, job_id, batch)
+        except Exception as exc:  # a concurrent API registration of the same person or number
+            if attempt == 2 or "unique" not in str(exc).lower():
+                raise
+            log.info("import %s: batch collided with a concurrent write, re-checking", job_id)
+    raise AssertionError("unreachable")
+
+
+async def _try_batch(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, batch: Batch) -> ImportJob:
+    errors = list(batch.errors)
+    rejected_households, rejected_rows = batch.rejected_households, batch.rejected_rows
+    created = unchanged = persons = 0
+    async with uow_factory() as uow:
+        writer = BulkWriter(uow.session)
+        job = await uow.session.get(ImportJob, job_id)
+        existing = await writer.registered([b.household_no for b in batch.prepared])
+        fresh: list[p.Prepared] = []
+        seen: set[str] = set()
+        for prepared in batch.prepared:
+            number = prepared.household_no
+            known = existing.get(number)
+            if known is not None and known[1] == prepared.digest:
+                unchanged += 1
+                continue
+            if known is not None or number in seen:
+                reason = (f"household number already registered (household {known[0]}) with other data; change it "
+                          "through the API") if known is not None else "household number appears twice in the file"
+                errors.append(p.RowError(prepared.rows[0], "户编号", reason, number))
+                rejected_households += 1
+                rejected_rows += len(prepared.rows)
+                continue
+            seen.add(number)
+            fresh.append(prepared)
+        active = await writer.active([n for b in fresh for n, _ in b.id_numbers])
+        in_batch: dict[str, str] = {}
+        accepted: list[p.Prepared] = []
+        for prepared in fresh:
+            clashes = []
+            for number, row in prepared.id_numbers:
+                if number in active:
+                    other_id, other_no = active[number]
+                    clashes.append(p.RowError(row, "证件号码", f"{mask_id_number(number)} is already an active member "
+                                              f"of household {other_id} ({other_no or 'no number'})",
+                                              prepared.household_no))
+                elif number in in_batch:
+                    clashes.append(p.RowError(row, "证件号码", f"{mask_id_number(number)} is already in household "
+                                              f"{in_batch[number]} of this file", prepared.household_no))
+            if clashes:
+                errors.extend(clashes)
+                rejected_households += 1
+                rejected_rows += len(prepared.rows)
+                continue
+            for number, _ in prepared.id_numbers:
+                in_batch[number] = prepared.household_no
+            accepted.append(prepared)
+            created += 1
+            persons += len(prepared.members)
+        await writer.write(accepted)
+        stored = max(0, min(len(errors), MAX_STORED_ERRORS - job.error_count))
+        if stored:
+            await uow.session.execute(sa.insert(_errors_table()), [
+                {"job_id": job_id, "row": e.row, "column": e.column, "reason": e.reason[:500],
+                 "household_no": e.household_no} for e in errors[:stored]])
+        job.rows_read = max(job.rows_read, batch.last_row)
+        job.bytes_read = max(job.bytes_read, batch.bytes_read)
+        job.households_created += created
+        job.households_unchanged += unchanged
+        job.households_rejected += rejected_households
+        job.persons_created += persons
+        job.rows_rejected += rejected_rows
+        job.error_count += len(errors)
+        await uow.commit()
+    return job
+
+
+def _errors_table() -> Any:
+    from fupin_registry.imports.models import ImportRowError
+
+    return ImportRowError.__table__
+
+
+async def _finish(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *, failure: str | None = None) -> ImportJob:
+    async with uow_factory() as uow:
+        job = await uow.session.get(ImportJob, job_id)
+        job.status = "failed" if failure else "done"
+        job.failure = failure[:1000] if failure else None
+        job.finished_at = utc_now()
+        if not failure:
+            job.bytes_read = job.size_bytes
+        await uow.commit()
+    return job
+
+
+async def unfinished_jobs(uow_factory: Callable[[], RegistryUow]) -> list[uuid.UUID]:
+    async with uow_factory() as uow:
+        return [job.id for job in await uow.imports.unfinished()]
+
+
+async def import_worker(runtime: Any) -> None:
+    """Background job of the registry: runs queued imports and resumes interrupted ones."""
+    wakeup: asyncio.Event = runtime.extras.setdefault("imports_wakeup", asyncio.Event())
+    while True:
+        try:
+            for job_id in await unfinished_jobs(runtime.uow):
+                await run_job(runtime.uow, job_id, outbox_signal=runtime.relay.signal)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - a broken job must not stop the worker; it is marked failed
+            log.exception("import worker: a job failed")
+        with suppress(TimeoutError):
+            await asyncio.wait_for(wakeup.wait(), timeout=5.0)
+        wakeup.clear()
