@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from fupin_shared.app import ServiceRuntime
 from fupin_shared.auth.principal import Principal
 from fupin_tasks.config import TasksConfig, config_for
+from fupin_tasks.jobs import demo_done
 from fupin_tasks.overdue.service import detect_overdue, plan_obligations
 from fupin_tasks.reports.service import HistoricReport, backfill_reports
 from fupin_tasks.schedule.domain import Period, PeriodKind
@@ -189,7 +190,14 @@ async def _findings(runtime: ServiceRuntime, config: TasksConfig, rng: random.Ra
 
 
 async def load_demo(runtime: ServiceRuntime) -> None:
-    """Load the demo history once (skipped when reports exist)."""
+    """Load the demo history once (skipped when reports exist); the overdue job starts after it."""
+    try:
+        await _load(runtime)
+    finally:
+        demo_done(runtime).set()
+
+
+async def _load(runtime: ServiceRuntime) -> None:
     started = time.perf_counter()
     config = config_for(runtime.settings)
     async with runtime.uow() as uow:

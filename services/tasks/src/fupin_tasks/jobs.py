@@ -13,13 +13,21 @@ from fupin_tasks.targets.service import refresh_fed_targets
 log = logging.getLogger(__name__)
 
 
+def demo_done(runtime: ServiceRuntime) -> asyncio.Event:
+    """Set by ``demo.load_demo`` once the demo history is in (or found already loaded)."""
+    return runtime.extras.setdefault("tasks_demo_done", asyncio.Event())
+
+
 async def overdue_job(runtime: ServiceRuntime) -> None:
     """Every ``overdue_interval_seconds``: publish what became overdue as of today (UTC+8) and
-    recompute the fed targets. The first run waits ``overdue_initial_delay_seconds`` so that a
-    history being loaded at startup (the demo) is judged as of its own dates first."""
+    recompute the fed targets. The first run waits until the demo history is loaded (it judges
+    itself as of its own dates) or ``overdue_initial_delay_seconds`` have passed."""
     settings = runtime.settings
     config = config_for(settings)
-    await asyncio.sleep(settings.overdue_initial_delay_seconds)
+    try:
+        await asyncio.wait_for(demo_done(runtime).wait(), settings.overdue_initial_delay_seconds)
+    except TimeoutError:
+        pass
     while True:
         try:
             today = config.schedule.cadence.today(utc_now())

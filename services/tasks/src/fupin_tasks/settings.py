@@ -22,8 +22,9 @@ class TasksSettings(ServiceSettings):
     review_units: list[str] = ["市扶贫开发领导小组办公室"]
     """Units whose users accept or return reports and record and close findings (the leading-group
     office). A token with scope ``tasks:review`` may do the same; so may a city-wide admin."""
-    overdue_initial_delay_seconds: float = 120.0
-    """The periodic overdue check first runs this long after startup (the demo loader finishes first)."""
+    overdue_initial_delay_seconds: float = 600.0
+    """The periodic overdue check first runs once the demo history is loaded (embedded default) or
+    this long after startup, whichever comes first; so a history is judged as of its own dates."""
     overdue_interval_seconds: float = 3600.0
 
 

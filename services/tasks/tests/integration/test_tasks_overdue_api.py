@@ -5,8 +5,12 @@ from datetime import date
 
 import pytest
 
+from fupin_shared.db import utc_now
+from fupin_shared.testing import ServiceHarness, eventually
+from fupin_tasks.app import create_app
 from fupin_tasks.config import config_for
 from fupin_tasks.overdue.service import detect_overdue
+from fupin_tasks.settings import TasksSettings
 
 pytestmark = pytest.mark.pg
 KEY = (8, "市教育局", "2019Q3")
@@ -89,3 +93,18 @@ async def test_task_1s_end_2019_target_is_judged_on_the_2019_figure_and_its_miss
     assert target["value_at_deadline"] == 97.2 and target["missed_on"] == "2020-02-06"
     overdue = (await h.client.get("/v1/overdue?as_of=2020-02-06&kind=target", headers=tk.dept(h))).json()
     assert "T01-1" in [i["target_id"] for g in overdue["items"] for i in g["items"]]
+
+
+
+async def test_the_background_job_publishes_what_is_overdue_today(key_file, tmp_path, tk):
+    settings = TasksSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/job.db", auth_key_file=key_file,
+                             data_dir=tmp_path, overdue_initial_delay_seconds=0)
+    harness = ServiceHarness(create_app, settings)
+    async with harness.running():
+        today = config_for(settings).schedule.cadence.today(utc_now()).isoformat()
+
+        async def published():
+            found = await tk.events(harness, "report.overdue")
+            return len(found) == 141 * 9 and found  # every obligation of 2018–2020, none reported
+        found = await eventually(published, timeout=30)
+        assert {e.data["detected_on"] for e in found} == {today}
