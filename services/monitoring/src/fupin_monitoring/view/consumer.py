@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from prometheus_client import Gauge, Histogram
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fupin_monitoring.view.projector import BatchResult, Projector
@@ -152,27 +153,35 @@ class ViewConsumer:
 
     async def _apply_all(self, session: AsyncSession, events: list[Envelope], *,
                          error: str | None) -> tuple[list[Envelope], BatchResult]:
-        table = self._processed
-        ids = [e.id for e in events]
-        seen = set((await session.scalars(sa.select(table.c.event_id).where(
-            table.c.consumer_group == self.processed_group, table.c.event_id.in_(ids)))).all())
+        """Claim the batch's ids in ``processed_event`` first (INSERT … ON CONFLICT DO NOTHING
+        RETURNING), then project only what this transaction claimed: an id already committed is
+        skipped, one another process is applying (a partition that moved in a rebalance) blocks
+        until that transaction ends — never applied twice."""
+        claimed = await self._claim(session, events, error=error)
         fresh: list[Envelope] = []
         for event in events:
-            if event.id in seen:
+            if event.id not in claimed:
                 APPLIED.labels(self.group, "duplicate").inc()
                 continue
-            seen.add(event.id)
+            claimed.discard(event.id)
             fresh.append(event)
-        if not fresh:
+        if not fresh or error is not None:
             return [], BatchResult()
-        result = BatchResult()
-        if error is None:
-            result = await self.projector.apply(session, fresh)
+        return fresh, await self.projector.apply(session, fresh)
+
+    async def _claim(self, session: AsyncSession, events: list[Envelope], *, error: str | None) -> set[Any]:
+        table = self._processed
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
         now = utc_now()
-        await session.execute(sa.insert(table), [
-            {"consumer_group": self.processed_group, "event_id": e.id, "type": e.type, "processed_at": now,
-             "error": error} for e in fresh])
-        return (fresh if error is None else []), result
+        rows = list({e.id: {"consumer_group": self.processed_group, "event_id": e.id, "type": e.type,
+                            "processed_at": now, "error": error} for e in events}.values())
+        claimed: set[Any] = set()
+        for start in range(0, len(rows), 1000):
+            statement = (insert(table).values(rows[start:start + 1000])
+                         .on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
+                         .returning(table.c.event_id))
+            claimed.update((await session.execute(statement)).scalars())
+        return claimed
 
     def _measure(self, events: list[Envelope]) -> None:
         if not events:
