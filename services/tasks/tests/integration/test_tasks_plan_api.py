@@ -80,8 +80,11 @@ async def test_the_next_plan_loads_beside_the_first_and_becomes_current(tasks_pg
     assert r.status_code == 201, r.text
     assert r.json() == {"plan_id": "2021-2025", "change": "created", "tasks": 5, "units": 49, "targets": 3,
                         "version": 1}
-    plans = (await h.client.get("/v1/plans", headers=tk.dept(h))).json()
+    plans = (await h.client.get("/v1/plans", headers=tk.dept(h))).json()["items"]
     assert [(p["id"], p["current"]) for p in plans] == [("2018-2020", False), ("2021-2025", True)]
+    first = (await h.client.get("/v1/plans?limit=1", headers=tk.dept(h))).json()
+    rest = (await h.client.get(f"/v1/plans?limit=1&cursor={first['next_cursor']}", headers=tk.dept(h))).json()
+    assert [p["id"] for p in first["items"] + rest["items"]] == ["2018-2020", "2021-2025"]
     assert len((await h.client.get("/v1/tasks", headers=tk.dept(h))).json()["items"]) == 5
     assert len((await h.client.get("/v1/tasks?plan=2018-2020", headers=tk.dept(h))).json()["items"]) == 32
     again = await h.client.post("/v1/plans", json={"plan": nxt, "units": nxt_units}, headers=tk.office(h))

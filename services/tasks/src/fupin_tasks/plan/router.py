@@ -16,7 +16,8 @@ from fupin_tasks.codes import code_lists
 from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksReviewer, Uows
 from fupin_tasks.plan import service
 from fupin_tasks.plan.matrix_html import render_matrix_html
-from fupin_tasks.plan.schemas import (DeadlineRead, MatrixGrid, MatrixRow, PlanLoad, PlanLoadResult, PlanRead,
+from fupin_tasks.plan.schemas import (DeadlineRead, MatrixGrid, MatrixRow, PlanLoad, PlanLoadResult, PlanPage,
+                                      PlanRead,
                                       TaskBrief, TaskPage, TaskRead, TaskResponsibilities, UnitBrief, UnitPage,
                                       UnitRead, UnitResponsibilities)
 
@@ -34,13 +35,17 @@ def _brief(task) -> TaskBrief:  # noqa: ANN001
                      deadlines=[DeadlineRead(**d) for d in task.deadlines or []])
 
 
-@router.get("/plans", response_model=list[PlanRead], responses=problem_responses())
-async def list_plans(uows: Uows, actor: TasksReader) -> Response:
-    """Loaded plans; ``current`` marks the one used when a request names none."""
+@router.get("/plans", response_model=PlanPage, responses=problem_responses(400))
+async def list_plans(uows: Uows, actor: TasksReader, cursor: Cursor = None, limit: PageLimit = 50) -> Response:
+    """Loaded plans by period; ``current`` marks the one used when a request names none."""
+    filters: dict = {}
+    last = decode_cursor(cursor, filters)
     async with uows() as uow:
         plans = await uow.plans.plans()
         current = (await uow.plans.plan()).id if plans else None
-    return json_response([PlanRead.of(p, p.id == current) for p in plans])
+    rows = [p for p in plans if last is None or (p.period_start, p.id) > (last[0], last[1])][:limit + 1]
+    rows, next_cursor = page_of(rows, limit, lambda p: [p.period_start, p.id], filters)
+    return json_response(PlanPage(items=[PlanRead.of(p, p.id == current) for p in rows], next_cursor=next_cursor))
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRead, responses=problem_responses(404))

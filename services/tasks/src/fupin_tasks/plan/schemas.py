@@ -39,6 +39,11 @@ class PlanRead(BaseModel):
                    version=p.version, loaded_at=p.loaded_at, current=current)
 
 
+class PlanPage(BaseModel):
+    items: list[PlanRead]
+    next_cursor: str | None = None
+
+
 class PlanLoadResult(BaseModel):
     plan_id: str
     change: str
