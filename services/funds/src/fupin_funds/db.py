@@ -21,6 +21,8 @@ class FundsUow(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         self._writing = False
+        self.cache: dict[object, object] = {}
+        """Lookups of data that cannot change within the transaction's use (rules, a source's level)."""
         return await super().__aenter__()
 
     @property
@@ -52,11 +54,11 @@ class FundsUow(UnitOfWork):
         from fupin_funds.loans.repository import LoanRepository
         from fupin_funds.projects.repository import ProjectRepository
 
-        self.ledger = LedgerRepository(session)
+        self.ledger = LedgerRepository(session, self.cache)
         self.projects = ProjectRepository(session)
-        self.disclosures = DisclosureRepository(session)
+        self.disclosures = DisclosureRepository(session, self.cache)
         self.loans = LoanRepository(session)
         self.assets = AssetRepository(session)
         self.findings = FindingRepository(session)
-        self.beneficiaries = BeneficiaryRepository(session)
+        self.beneficiaries = BeneficiaryRepository(session, self.cache)
         self.history = HistoryRepository(session, INFRA)

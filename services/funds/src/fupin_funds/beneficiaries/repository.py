@@ -14,8 +14,9 @@ from fupin_shared.auth.principal import division_range
 
 
 class BeneficiaryRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: dict[object, object] | None = None) -> None:
         self.session = session
+        self.cache = cache if cache is not None else {}
 
     async def get_many(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, BeneficiaryHousehold]:
         ids = list(ids)
@@ -81,4 +82,7 @@ class BeneficiaryRepository:
         return list((await self.session.scalars(query.order_by(VillageRecord.village_code))).all())
 
     async def village(self, code: str) -> VillageRecord | None:
-        return await self.session.get(VillageRecord, code)
+        key = ("village", code)
+        if key not in self.cache:
+            self.cache[key] = await self.session.get(VillageRecord, code)
+        return self.cache[key]  # type: ignore[return-value]

@@ -23,14 +23,19 @@ def _in(column: Any, division: str) -> Any:
 
 
 class DisclosureRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: dict[object, object] | None = None) -> None:
         self.session = session
+        self.cache = cache if cache is not None else {}
 
     def add(self, row: Any) -> None:
         self.session.add(row)
 
     async def rules(self) -> list[DisclosureRule]:
-        return list((await self.session.scalars(select(DisclosureRule).order_by(DisclosureRule.kind))).all())
+        """The rules (read once per unit of work)."""
+        if "rules" not in self.cache:
+            self.cache["rules"] = list((await self.session.scalars(
+                select(DisclosureRule).order_by(DisclosureRule.kind))).all())
+        return self.cache["rules"]  # type: ignore[return-value]
 
     async def rule(self, kind: str) -> DisclosureRule:
         row = await self.session.get(DisclosureRule, kind)

@@ -27,8 +27,9 @@ def _in(column: Any, division: str) -> Any:
 
 
 class LedgerRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: dict[object, object] | None = None) -> None:
         self.session = session
+        self.cache = cache if cache is not None else {}
 
     def add(self, row: Any) -> None:
         self.session.add(row)
@@ -43,6 +44,17 @@ class LedgerRepository:
         if row is None:
             raise SourceNotFound(source_id)
         return row
+
+    async def source_facts(self, source_id: uuid.UUID) -> tuple[str, str]:
+        """(level, category) of a source — never change after registration; read once per unit of work."""
+        key = ("source", source_id)
+        if key not in self.cache:
+            row = (await self.session.execute(select(FundSource.level, FundSource.category).where(
+                FundSource.id == source_id))).one_or_none()
+            if row is None:
+                raise SourceNotFound(source_id)
+            self.cache[key] = (row[0], row[1])
+        return self.cache[key]  # type: ignore[return-value]
 
     async def sources_page(self, *, within: str, year: int | None, level: str | None, category: str | None,
                            after: uuid.UUID | None, limit: int) -> list[FundSource]:

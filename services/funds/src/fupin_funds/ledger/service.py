@@ -98,12 +98,13 @@ async def _allocate(uow: FundsUow, request: AllocationCreate, *, actor: Principa
         parent = await uow.ledger.allocation(request.parent_allocation_id, within=actor.division)
         if parent.is_reversal:
             raise NotAnOriginalEntry(parent.id)
-        source = await uow.ledger.source(parent.source_id, within=None)
+        source_id = parent.source_id
         parent_division, parent_year, path_prefix = parent.division_code, parent.year, parent.path
         balance = domain.Balance(parent.net_amount_fen, parent.allocated_fen, parent.disbursed_fen)
     else:
         assert request.source_id is not None
         source = await uow.ledger.source(request.source_id, within=actor.division)
+        source_id = source.id
         parent = None
         parent_division, parent_year, path_prefix = source.division_code, source.year, ""
         balance = domain.Balance(source.amount_fen, source.allocated_fen)
@@ -122,7 +123,7 @@ async def _allocate(uow: FundsUow, request: AllocationCreate, *, actor: Principa
         if project.funded_fen + request.amount_fen > project.budget_fen:
             raise AllocationExceedsProjectBudget(project_id=project.id, unfunded_fen=project.budget_fen - project.funded_fen,
                                                  requested_fen=request.amount_fen)
-    parent_id = parent.id if parent is not None else source.id
+    parent_id = parent.id if parent is not None else source_id
     if not balance.fits(request.amount_fen):
         raise AllocationExceedsParent(parent_id=parent_id, available_fen=balance.available_fen,
                                       requested_fen=request.amount_fen)
@@ -130,13 +131,13 @@ async def _allocate(uow: FundsUow, request: AllocationCreate, *, actor: Principa
     if parent is not None:
         taken = await uow.ledger.take_from_allocation(parent.id, request.amount_fen, column="allocated_fen")
     else:
-        taken = await uow.ledger.take_from_source(source.id, request.amount_fen)
+        taken = await uow.ledger.take_from_source(source_id, request.amount_fen)
     if not taken:
         if parent is not None:
             fresh = await uow.ledger.allocation(parent.id, within=None)
             available = fresh.net_amount_fen - fresh.allocated_fen - fresh.disbursed_fen
         else:
-            fresh_source = await uow.ledger.source(source.id, within=None)
+            fresh_source = await uow.ledger.source(source_id, within=None)
             available = fresh_source.amount_fen - fresh_source.allocated_fen
         raise AllocationExceedsParent(parent_id=parent_id, available_fen=available, requested_fen=request.amount_fen)
     if project is not None and not await uow.projects.fund(project.id, request.amount_fen):
@@ -146,7 +147,7 @@ async def _allocate(uow: FundsUow, request: AllocationCreate, *, actor: Principa
                                              requested_fen=request.amount_fen)
     allocation_id = uuid7()
     allocation = FundAllocation(
-        id=allocation_id, source_id=source.id, parent_allocation_id=parent.id if parent is not None else None,
+        id=allocation_id, source_id=source_id, parent_allocation_id=parent.id if parent is not None else None,
         reversal_of=None, path=f"{path_prefix}{allocation_id.hex}/", division_code=request.division_code,
         parent_division_code=parent_division, project_id=request.project_id,
         recipient=request.recipient or (project.responsible_unit if project is not None else None)
@@ -154,8 +155,8 @@ async def _allocate(uow: FundsUow, request: AllocationCreate, *, actor: Principa
         document_no=request.document_no, note=request.note, amount_fen=request.amount_fen,
         net_amount_fen=request.amount_fen, allocated_fen=0, disbursed_fen=0, created_by=actor.sub)
     uow.ledger.add(allocation)
-    uow.record(_allocation_made(allocation, source), subject=allocation.id, division=allocation.division_code,
-               actor=actor.sub)
+    uow.record(_allocation_made(allocation, *await uow.ledger.source_facts(source_id)), subject=allocation.id,
+               division=allocation.division_code, actor=actor.sub)
     return allocation
 
 
@@ -164,13 +165,12 @@ def default_recipient(division_code: str) -> str | None:
     return f"{name}人民政府" if name else None
 
 
-def _allocation_made(entry: FundAllocation, source: FundSource) -> AllocationMade:
+def _allocation_made(entry: FundAllocation, level: str, category: str) -> AllocationMade:
     return AllocationMade(
-        allocation_id=entry.id, source_id=source.id, parent_allocation_id=entry.parent_allocation_id,
+        allocation_id=entry.id, source_id=entry.source_id, parent_allocation_id=entry.parent_allocation_id,
         division_code=entry.division_code, project_id=entry.project_id, amount_fen=entry.amount_fen, year=entry.year,
-        source_level=source.level, reversal_of=entry.reversal_of, parent_division_code=entry.parent_division_code,
-        division_level=str(level_of(entry.division_code)), document_no=entry.document_no,
-        source_category=source.category)
+        source_level=level, reversal_of=entry.reversal_of, parent_division_code=entry.parent_division_code,
+        division_level=str(level_of(entry.division_code)), document_no=entry.document_no, source_category=category)
 
 
 async def reverse_allocation(uow: FundsUow, allocation_id: uuid.UUID, request: AllocationReversalCreate, *,
@@ -200,7 +200,6 @@ async def reverse_allocation(uow: FundsUow, allocation_id: uuid.UUID, request: A
             await uow.ledger.return_to_source(node.source_id, amount)
         if node.project_id is not None:
             await uow.projects.unfund(node.project_id, amount)
-        source = await uow.ledger.source(node.source_id, within=None)
         entry = FundAllocation(
             id=uuid7(), source_id=node.source_id, parent_allocation_id=node.parent_allocation_id, reversal_of=node.id,
             path=node.path, division_code=node.division_code, parent_division_code=node.parent_division_code,
@@ -208,7 +207,8 @@ async def reverse_allocation(uow: FundsUow, allocation_id: uuid.UUID, request: A
             note=request.reason, amount_fen=-amount, net_amount_fen=0, allocated_fen=0, disbursed_fen=0,
             created_by=actor.sub)
         uow.ledger.add(entry)
-        uow.record(_allocation_made(entry, source), subject=node.id, division=node.division_code, actor=actor.sub)
+        uow.record(_allocation_made(entry, *await uow.ledger.source_facts(node.source_id)), subject=node.id,
+                   division=node.division_code, actor=actor.sub)
         await uow.commit()
     return entry
 
@@ -291,8 +291,8 @@ async def _disburse(uow: FundsUow, request: DisbursementCreate, *, actor: Princi
         payee=request.payee or (project.responsible_unit if project is not None else None),
         voucher_no=request.voucher_no, note=request.note, created_by=actor.sub)
     uow.ledger.add(disbursement)
-    source = await uow.ledger.source(allocation.source_id, within=None)
-    uow.record(_disbursement_made(disbursement, source), subject=allocation.id, division=allocation.division_code,
+    level, _ = await uow.ledger.source_facts(allocation.source_id)
+    uow.record(_disbursement_made(disbursement, level), subject=allocation.id, division=allocation.division_code,
                actor=actor.sub)
     return disbursement
 
@@ -312,11 +312,11 @@ async def _require_disclosed(uow: FundsUow, project_id: uuid.UUID, village_code:
                                   notice_ends_on=max((p.notice_ends_on for p in postings), default=None))
 
 
-def _disbursement_made(d: Disbursement, source: FundSource) -> DisbursementMade:
+def _disbursement_made(d: Disbursement, source_level: str) -> DisbursementMade:
     return DisbursementMade(disbursement_id=d.id, allocation_id=d.allocation_id, division_code=d.division_code,
                             amount_fen=d.amount_fen, year=d.year, paid_on=d.paid_on, project_id=d.project_id,
                             household_id=d.household_id, reversal_of=d.reversal_of, purpose=d.purpose, stage=d.stage,
-                            source_id=source.id, source_level=source.level)
+                            source_id=d.source_id, source_level=source_level)
 
 
 async def reverse_disbursement(uow: FundsUow, disbursement_id: uuid.UUID, request: DisbursementReversalCreate, *,
@@ -342,8 +342,8 @@ async def reverse_disbursement(uow: FundsUow, disbursement_id: uuid.UUID, reques
             amount_fen=-original.amount_fen, paid_on=on, year=original.year, account_no=original.account_no,
             payee=original.payee, voucher_no=original.voucher_no, note=request.reason, created_by=actor.sub)
         uow.ledger.add(entry)
-        source = await uow.ledger.source(original.source_id, within=None)
-        uow.record(_disbursement_made(entry, source), subject=original.allocation_id,
+        level, _ = await uow.ledger.source_facts(original.source_id)
+        uow.record(_disbursement_made(entry, level), subject=original.allocation_id,
                    division=original.division_code, actor=actor.sub)
         await uow.commit()
     return entry

@@ -104,43 +104,54 @@ async def extend_loan(uow: FundsUow, loan_id: uuid.UUID, request: ExtensionCreat
                       expected_version: int | None) -> Loan:
     """展期: move the due date once, by at most twelve months (If-Match required)."""
     async with uow:
-        await uow.serialise_writes()
-        loan = await uow.loans.get(loan_id, within=actor.division)
-        if expected_version is not None:
-            require_version(loan.version, expected_version)
-        if errors := domain.extension_errors(_facts(loan), new_due_on=request.new_due_on):
-            raise LoanChangeRefused(loan.id, [str(e) for e in errors])
-        uow.loans.add(LoanTermChange(id=uuid7(), loan_id=loan.id, kind="extension", previous_due_on=loan.due_on,
-                                     new_due_on=request.new_due_on, reason=request.reason,
-                                     decided_on=request.decided_on or today(), created_by=actor.sub))
-        loan.due_on = request.new_due_on
-        loan.extension_count += 1
-        loan.status = domain.LoanStatus.EXTENDED
-        _record(uow, loan, "extended", actor=actor.sub, amount_fen=None)
+        loan = await _extend(uow, loan_id, request, actor=actor, expected_version=expected_version)
         await uow.commit()
     return loan
 
 
+async def _extend(uow: FundsUow, loan_id: uuid.UUID, request: ExtensionCreate, *, actor: Principal,
+                  expected_version: int | None) -> Loan:
+    await uow.serialise_writes()
+    loan = await uow.loans.get(loan_id, within=actor.division)
+    if expected_version is not None:
+        require_version(loan.version, expected_version)
+    if errors := domain.extension_errors(_facts(loan), new_due_on=request.new_due_on):
+        raise LoanChangeRefused(loan.id, [str(e) for e in errors])
+    uow.loans.add(LoanTermChange(id=uuid7(), loan_id=loan.id, kind="extension", previous_due_on=loan.due_on,
+                                 new_due_on=request.new_due_on, reason=request.reason,
+                                 decided_on=request.decided_on or today(), created_by=actor.sub))
+    loan.due_on = request.new_due_on
+    loan.extension_count += 1
+    loan.status = domain.LoanStatus.EXTENDED
+    _record(uow, loan, "extended", actor=actor.sub, amount_fen=None)
+    return loan
+
+
 async def renew_loan(uow: FundsUow, loan_id: uuid.UUID, request: RenewalCreate, *, actor: Principal,
-                     expected_version: int | None, on: date | None = None) -> Loan:
+                     expected_version: int | None) -> Loan:
     """无还本续贷: a current loan in its last month runs another term without repaying the principal."""
     async with uow:
-        await uow.serialise_writes()
-        loan = await uow.loans.get(loan_id, within=actor.division)
-        if expected_version is not None:
-            require_version(loan.version, expected_version)
-        decided = request.decided_on or on or today()
-        if errors := domain.renewal_errors(_facts(loan), on=decided):
-            raise LoanChangeRefused(loan.id, [str(e) for e in errors])
-        new_due = domain.renewed_due_on(_facts(loan))
-        uow.loans.add(LoanTermChange(id=uuid7(), loan_id=loan.id, kind="renewal", previous_due_on=loan.due_on,
-                                     new_due_on=new_due, reason=request.reason, decided_on=decided,
-                                     created_by=actor.sub))
-        loan.due_on = new_due
-        loan.renewal_count += 1
-        loan.status = domain.LoanStatus.RENEWED
-        _record(uow, loan, "renewed", actor=actor.sub, amount_fen=None)
+        loan = await _renew(uow, loan_id, request, actor=actor, expected_version=expected_version)
         await uow.commit()
+    return loan
+
+
+async def _renew(uow: FundsUow, loan_id: uuid.UUID, request: RenewalCreate, *, actor: Principal,
+                 expected_version: int | None) -> Loan:
+    await uow.serialise_writes()
+    loan = await uow.loans.get(loan_id, within=actor.division)
+    if expected_version is not None:
+        require_version(loan.version, expected_version)
+    decided = request.decided_on or today()
+    if errors := domain.renewal_errors(_facts(loan), on=decided):
+        raise LoanChangeRefused(loan.id, [str(e) for e in errors])
+    new_due = domain.renewed_due_on(_facts(loan))
+    uow.loans.add(LoanTermChange(id=uuid7(), loan_id=loan.id, kind="renewal", previous_due_on=loan.due_on,
+                                 new_due_on=new_due, reason=request.reason, decided_on=decided, created_by=actor.sub))
+    loan.due_on = new_due
+    loan.renewal_count += 1
+    loan.status = domain.LoanStatus.RENEWED
+    _record(uow, loan, "renewed", actor=actor.sub, amount_fen=None)
     return loan
 
 

@@ -73,10 +73,16 @@ class ProjectRepository:
             out[pid].append(hid)
         return out
 
+    def add_beneficiaries(self, project_id: uuid.UUID, household_ids: list[uuid.UUID]) -> None:
+        self.session.add_all([ProjectBeneficiary(project_id=project_id, household_id=h) for h in household_ids])
+
     async def replace_beneficiaries(self, project_id: uuid.UUID, household_ids: list[uuid.UUID]) -> None:
         await self.session.execute(delete(ProjectBeneficiary).where(ProjectBeneficiary.project_id == project_id))
-        for hid in household_ids:
-            self.session.add(ProjectBeneficiary(project_id=project_id, household_id=hid))
+        self.add_beneficiaries(project_id, household_ids)
+
+    async def beneficiary_count(self, project_id: uuid.UUID) -> int:
+        return int((await self.session.execute(select(func.count()).select_from(ProjectBeneficiary).where(
+            ProjectBeneficiary.project_id == project_id))).scalar_one())
 
     async def targets(self, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[PerformanceTarget]]:
         out: dict[uuid.UUID, list[PerformanceTarget]] = {pid: [] for pid in project_ids}

@@ -39,11 +39,13 @@ async def _register_project(uow: FundsUow, request: ProjectCreate, *, actor: Pri
                       disbursed_fen=0, progress_pct=0, status=domain.ProjectStatus.RESERVE,
                       status_changed_on=today(), created_by=actor.sub)
     uow.projects.add(project)
-    await uow.session.flush()
-    await uow.projects.replace_beneficiaries(project.id, request.beneficiary_household_ids)
-    for target in request.targets:
-        uow.projects.add(_target(project.id, target))
-    await _record(uow, project, "created", actor=actor)
+    await uow.session.flush()  # the project row first: its beneficiaries and targets refer to it
+    uow.projects.add_beneficiaries(project.id, request.beneficiary_household_ids)
+    targets = [_target(project.id, target) for target in request.targets]
+    for target in targets:
+        uow.projects.add(target)
+    await _record(uow, project, "created", actor=actor, targets=targets,
+                  beneficiaries=len(request.beneficiary_household_ids))
     return project
 
 
@@ -53,16 +55,20 @@ def _target(project_id: uuid.UUID, request: TargetCreate) -> PerformanceTarget:
 
 
 async def _record(uow: FundsUow, project: Project, change: str, *, actor: Principal,
-                  previous_status: str | None = None) -> None:
+                  previous_status: str | None = None, targets: list[PerformanceTarget] | None = None,
+                  beneficiaries: int | None = None) -> None:
+    """Record ProjectChanged with the project's current counts (``targets``/``beneficiaries`` when the caller
+    already holds them)."""
     project.updated_at = utc_now()  # every change of the project (targets, beneficiaries too) bumps its version
-    await uow.session.flush()
-    beneficiaries = (await uow.projects.beneficiaries([project.id]))[project.id]
-    targets = (await uow.projects.targets([project.id]))[project.id]
+    if beneficiaries is None:
+        beneficiaries = await uow.projects.beneficiary_count(project.id)
+    if targets is None:
+        targets = (await uow.projects.targets([project.id]))[project.id]
     summary = domain.summarise([(t.direction, t.target_value, t.actual_value) for t in targets])
     village = await uow.beneficiaries.village(project.village_code)
     uow.record(ProjectChanged(
         project_id=project.id, village_code=project.village_code, status=project.status, budget_fen=project.budget_fen,
-        year=project.year, plan_task=project.plan_task, beneficiary_households=len(beneficiaries), change=change,
+        year=project.year, plan_task=project.plan_task, beneficiary_households=beneficiaries, change=change,
         previous_status=previous_status, name=project.name, category=project.category, funded_fen=project.funded_fen,
         disbursed_fen=project.disbursed_fen, targets_total=summary.targets, targets_met=summary.met,
         provincial_poor_village=village.provincial_poor_village if village is not None else None),
@@ -114,7 +120,7 @@ async def _transition(uow: FundsUow, project_id: uuid.UUID, request: TransitionR
     project.status_changed_on = request.on or today()
     if request.to == domain.ProjectStatus.COMPLETED:
         project.progress_pct = 100
-    await _record(uow, project, "transitioned", actor=actor, previous_status=previous)
+    await _record(uow, project, "transitioned", actor=actor, previous_status=previous, targets=targets)
     return project
 
 
@@ -127,7 +133,7 @@ async def set_beneficiaries(uow: FundsUow, project_id: uuid.UUID, request: Benef
         require_version(project.version, expected_version)
         await uow.beneficiaries.require_eligible(request.household_ids, division=project.village_code)
         await uow.projects.replace_beneficiaries(project.id, request.household_ids)
-        await _record(uow, project, "beneficiaries", actor=actor)
+        await _record(uow, project, "beneficiaries", actor=actor, beneficiaries=len(request.household_ids))
         await uow.commit()
     return project
 
@@ -149,16 +155,23 @@ async def record_result(uow: FundsUow, project_id: uuid.UUID, target_id: uuid.UU
                         actor: Principal, expected_version: int | None = None) -> Project:
     """Record the measured value of a performance target (once the project is being implemented)."""
     async with uow:
-        await uow.serialise_writes()
-        project = await uow.projects.get(project_id, within=actor.division)
-        if expected_version is not None:
-            require_version(project.version, expected_version)
-        if project.status not in RESULT_STATUSES:
-            raise ResultsNotYet(project.id, project.status)
-        target = await uow.projects.target(project.id, target_id)
-        target.actual_value = request.actual_value
-        target.measured_on = request.measured_on
-        target.note = request.note
-        await _record(uow, project, "result_recorded", actor=actor)
+        project = await _record_result(uow, project_id, target_id, request, actor=actor,
+                                       expected_version=expected_version)
         await uow.commit()
+    return project
+
+
+async def _record_result(uow: FundsUow, project_id: uuid.UUID, target_id: uuid.UUID, request: ResultRecord, *,
+                         actor: Principal, expected_version: int | None) -> Project:
+    await uow.serialise_writes()
+    project = await uow.projects.get(project_id, within=actor.division)
+    if expected_version is not None:
+        require_version(project.version, expected_version)
+    if project.status not in RESULT_STATUSES:
+        raise ResultsNotYet(project.id, project.status)
+    target = await uow.projects.target(project.id, target_id)
+    target.actual_value = request.actual_value
+    target.measured_on = request.measured_on
+    target.note = request.note
+    await _record(uow, project, "result_recorded", actor=actor)
     return project
