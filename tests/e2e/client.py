@@ -30,11 +30,6 @@ def id_number(*, area: str = "441223", birth: str | None = None) -> str:
     return body + _GB11643_CHECK[sum(int(d) * w for d, w in zip(body, _GB11643_WEIGHTS)) % 11]
 
 
-def random_village(county: str = "441223") -> str:
-    """A 12-digit village code in ``county`` that no other test uses (a fresh subtree to count in)."""
-    return f"{county}{random.randint(100, 999)}{random.randint(200, 999)}"
-
-
 def token(client: str = "city-admin", scope: str | None = None) -> str:
     """An access token from the embedded issuer's key file, as `fupin token` prints it."""
     args = [str(FUPIN), "token", "--client", client] + (["--scope", scope] if scope else [])
@@ -67,18 +62,24 @@ class StackClient:
         self._clients.clear()
 
     # registry
-    async def register_household(self, village_code: str, *, persons: int = 3, head_name: str = "测试户主",
+    async def villages(self, *, limit: int = 500) -> list[str]:
+        """Codes of known villages (the registry refuses households in unknown ones)."""
+        response = await self.service("registry").get("/v1/divisions", params={"level": "village", "limit": limit})
+        assert response.status_code == 200, response.text
+        return [item["code"] for item in response.json()["items"]]
+
+    async def register_household(self, village_code: str, *, members: int = 0, head_name: str = "测试户主",
                                  idempotency_key: str | None = None) -> dict[str, Any]:
+        """A household with a head born in the 1960s and ``members`` children born in the 1990s."""
+        area = village_code[:6]
+        others = [{"name": f"测试成员{n}", "relation": "son", "id_number": id_number(area=area, birth=f"199{n}0612")}
+                  for n in range(1, members + 1)]
         response = await self.service("registry").post(
             "/v1/households", headers={"Idempotency-Key": idempotency_key or uuid.uuid4().hex},
-            json={"village_code": village_code, "persons": persons,
-                  "head": {"name": head_name, "id_number": id_number(area=village_code[:6])}})
+            json={"village_code": village_code, "labour_type": "labour", "poverty_causes": ["illness"],
+                  "head": {"name": head_name, "id_number": id_number(area=area, birth=f"196{random.randint(0, 9)}0301")},
+                  "members": others})
         assert response.status_code == 201, response.text
-        return response.json()
-
-    async def household(self, household_id: str) -> dict[str, Any]:
-        response = await self.service("registry").get(f"/v1/households/{household_id}")
-        assert response.status_code == 200, response.text
         return response.json()
 
     # monitoring
