@@ -8,7 +8,7 @@ from fupin_shared.bus import Transport
 from fupin_tasks.config import config_for
 from fupin_tasks.consumers import CONSUMERS
 from fupin_tasks.db import INFRA, TasksUow
-from fupin_tasks.jobs import overdue_job
+from fupin_tasks.jobs import overdue_job, targets_refresher
 from fupin_tasks.overdue.router import router as overdue_router
 from fupin_tasks.plan.router import router as plan_router
 from fupin_tasks.plan.service import load_plan, read_plan_files
@@ -41,7 +41,7 @@ def definition(settings: TasksSettings | None = None) -> ServiceDefinition:
         infra=INFRA, uow_class=TasksUow, migrations_dir=MIGRATIONS,
         routers=[plan_router, schedule_router, targets_router, workplans_router, reports_router, overdue_router,
                  supervision_router],
-        consumers=CONSUMERS, on_startup=load_packaged_plan, background=[overdue_job])
+        consumers=CONSUMERS, on_startup=load_packaged_plan, background=[overdue_job, targets_refresher])
 
 
 def create_app(settings: TasksSettings | None = None, *, transport: Transport | None = None) -> FastAPI:

@@ -18,6 +18,28 @@ def demo_done(runtime: ServiceRuntime) -> asyncio.Event:
     return runtime.extras.setdefault("tasks_demo_done", asyncio.Event())
 
 
+def refresh_requested(runtime: ServiceRuntime) -> asyncio.Event:
+    """Set by the consumer when registry/funds events were applied."""
+    return runtime.extras.setdefault("tasks_refresh_requested", asyncio.Event())
+
+
+async def targets_refresher(runtime: ServiceRuntime) -> None:
+    """Recompute the fed targets after registry/funds events were applied, at most every
+    ``target_refresh_seconds``."""
+    requested = refresh_requested(runtime)
+    while True:
+        await requested.wait()
+        requested.clear()
+        try:
+            await refresh_fed_targets(runtime.uow())
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - the next request (or the hourly job) tries again
+            log.exception("refreshing the fed targets failed")
+            requested.set()
+        await asyncio.sleep(runtime.settings.target_refresh_seconds)
+
+
 async def overdue_job(runtime: ServiceRuntime) -> None:
     """Every ``overdue_interval_seconds``: publish what became overdue as of today (UTC+8) and
     recompute the fed targets. The first run waits until the demo history is loaded (it judges

@@ -26,6 +26,8 @@ class TasksSettings(ServiceSettings):
     """The periodic overdue check first runs once the demo history is loaded (embedded default) or
     this long after startup, whichever comes first; so a history is judged as of its own dates."""
     overdue_interval_seconds: float = 3600.0
+    target_refresh_seconds: float = 2.0
+    """Fed targets are recomputed at most this often while registry/funds events arrive."""
 
 
 @lru_cache
