@@ -110,3 +110,41 @@ async def test_findings_are_recorded_only_by_the_office_and_overdue_ones_publish
     sihui = h.auth(scopes=["tasks:read"], division="441284000000")
     assert (await h.client.get("/v1/supervisions", headers=sihui)).json()["items"] == []
     assert (await h.client.get(f"/v1/supervisions/{finding['id']}", headers=sihui)).status_code == 404
+
+
+async def test_only_the_unit_revises_its_work_plan_and_stale_revisions_are_refused(tasks_pg, tk):
+    h = tasks_pg
+    plan = (await h.client.post("/v1/tasks/8/work-plans", json=PLAN_BODY, headers=tk.dept(h))).json()
+    body = {"summary": "改", "milestones": PLAN_BODY["milestones"]}
+    url = f"/v1/tasks/8/work-plans/{plan['id']}"
+    before = await tk.counts(h, "outbox")
+    r = await h.client.put(url, json=body, headers={**tk.dept(h, "市人力资源社会保障局"), "If-Match": '"v1"'})
+    assert r.status_code == 403 and r.json()["type"].endswith("/unit-mismatch")
+    r = await h.client.put(url, json=body, headers={**tk.dept(h), "If-Match": '"v0"'})
+    assert r.status_code == 412
+    r = await h.client.put(url, json=body, headers=tk.dept(h))
+    assert r.status_code == 428
+    assert await tk.counts(h, "outbox") == before
+    assert (await h.client.get(url, headers=tk.dept(h))).json()["summary"] == PLAN_BODY["summary"]
+
+
+async def test_rejected_evidence_reopens_the_finding_and_it_closes_only_on_evidence(tasks_pg, tk):
+    h = tasks_pg
+    finding = (await h.client.post("/v1/supervisions", json=FINDING, headers=tk.office(h))).json()
+    url = f"/v1/supervisions/{finding['id']}"
+    before = await tk.counts(h, "outbox")
+    r = await h.client.post(f"{url}/close", json={}, headers={**tk.office(h), "If-Match": '"v1"'})
+    assert r.status_code == 409 and r.json()["type"].endswith("/finding-transition-refused")
+    assert await tk.counts(h, "outbox") == before
+    r = await h.client.post(f"{url}/evidence", headers={**tk.dept(h), "If-Match": '"v1"'},
+                            json={"description": "已整改", "rectified_on": "2019-05-10"})
+    r = await h.client.post(f"{url}/reject-evidence", json={"comment": "材料不全"},
+                            headers={**tk.dept(h), "If-Match": r.headers["etag"]})
+    assert r.status_code == 403
+    r = await h.client.post(f"{url}/reject-evidence", json={"comment": "材料不全"},
+                            headers={**tk.office(h), "If-Match": '"v2"'})
+    assert r.status_code == 200 and r.json()["state"] == "open"
+    assert r.json()["evidence"][0]["rejection_comment"] == "材料不全"
+    changed = await tk.events(h, "finding.changed")
+    assert [e.data["step"] for e in changed] == ["evidence_submitted", "evidence_rejected"]
+    assert changed[-1].data["state"] == "open" and changed[-1].data["rectify_by"] == "2019-05-31"
