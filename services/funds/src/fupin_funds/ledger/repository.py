@@ -27,6 +27,9 @@ def _in(column: Any, division: str) -> Any:
 
 
 class LedgerRepository:
+    _source_facts: dict[uuid.UUID, tuple[str, str]] = {}
+    """(level, category) per source id, for the whole process: both are fixed at registration."""
+
     def __init__(self, session: AsyncSession, cache: dict[object, object] | None = None) -> None:
         self.session = session
         self.cache = cache if cache is not None else {}
@@ -46,15 +49,18 @@ class LedgerRepository:
         return row
 
     async def source_facts(self, source_id: uuid.UUID) -> tuple[str, str]:
-        """(level, category) of a source — never change after registration; read once per unit of work."""
-        key = ("source", source_id)
-        if key not in self.cache:
+        """(level, category) of a source — fixed at registration, so cached for the process."""
+        facts = self._source_facts.get(source_id)
+        if facts is None:
             row = (await self.session.execute(select(FundSource.level, FundSource.category).where(
                 FundSource.id == source_id))).one_or_none()
             if row is None:
                 raise SourceNotFound(source_id)
-            self.cache[key] = (row[0], row[1])
-        return self.cache[key]  # type: ignore[return-value]
+            facts = (row[0], row[1])
+            if len(self._source_facts) > 50_000:
+                self._source_facts.clear()
+            self._source_facts[source_id] = facts
+        return facts
 
     async def sources_page(self, *, within: str, year: int | None, level: str | None, category: str | None,
                            after: uuid.UUID | None, limit: int) -> list[FundSource]:

@@ -127,7 +127,20 @@ async def _allocate(uow: FundsUow, request: AllocationCreate, *, actor: Principa
     if not balance.fits(request.amount_fen):
         raise AllocationExceedsParent(parent_id=parent_id, available_fen=balance.available_fen,
                                       requested_fen=request.amount_fen)
-    # the guarded UPDATE decides under concurrency; the check above only gives the usual case its numbers
+    allocation_id = uuid7()
+    allocation = FundAllocation(
+        id=allocation_id, source_id=source_id, parent_allocation_id=parent.id if parent is not None else None,
+        reversal_of=None, path=f"{path_prefix}{allocation_id.hex}/", division_code=request.division_code,
+        parent_division_code=parent_division, project_id=request.project_id,
+        recipient=request.recipient or (project.responsible_unit if project is not None else None)
+        or default_recipient(request.division_code), year=request.year,
+        document_no=request.document_no, note=request.note, amount_fen=request.amount_fen,
+        net_amount_fen=request.amount_fen, allocated_fen=0, disbursed_fen=0, created_by=actor.sub)
+    uow.ledger.add(allocation)
+    uow.record(_allocation_made(allocation, *await uow.ledger.source_facts(source_id)), subject=allocation.id,
+               division=allocation.division_code, actor=actor.sub)
+    # the guarded UPDATE comes last (the parent's row lock is held only until the commit) and decides under
+    # concurrency; the check above only gives the usual refusal its numbers
     if parent is not None:
         taken = await uow.ledger.take_from_allocation(parent.id, request.amount_fen, column="allocated_fen")
     else:
@@ -145,18 +158,6 @@ async def _allocate(uow: FundsUow, request: AllocationCreate, *, actor: Principa
         raise AllocationExceedsProjectBudget(project_id=project.id,
                                              unfunded_fen=fresh_project.budget_fen - fresh_project.funded_fen,
                                              requested_fen=request.amount_fen)
-    allocation_id = uuid7()
-    allocation = FundAllocation(
-        id=allocation_id, source_id=source_id, parent_allocation_id=parent.id if parent is not None else None,
-        reversal_of=None, path=f"{path_prefix}{allocation_id.hex}/", division_code=request.division_code,
-        parent_division_code=parent_division, project_id=request.project_id,
-        recipient=request.recipient or (project.responsible_unit if project is not None else None)
-        or default_recipient(request.division_code), year=request.year,
-        document_no=request.document_no, note=request.note, amount_fen=request.amount_fen,
-        net_amount_fen=request.amount_fen, allocated_fen=0, disbursed_fen=0, created_by=actor.sub)
-    uow.ledger.add(allocation)
-    uow.record(_allocation_made(allocation, *await uow.ledger.source_facts(source_id)), subject=allocation.id,
-               division=allocation.division_code, actor=actor.sub)
     return allocation
 
 
@@ -265,14 +266,28 @@ async def _disburse(uow: FundsUow, request: DisbursementCreate, *, actor: Princi
         assert request.household_id is not None and request.purpose is not None
         await uow.beneficiaries.require_eligible([request.household_id], division=allocation.division_code, lock=True)
         purpose, stage, progress = request.purpose, request.stage, None
-        paid = await uow.ledger.paid_stages(request.household_id, purpose)
-        if reason := domain.instalment_error(purpose, paid, stage):
-            raise InstalmentRefused(str(reason), paid_stages=paid, stage=stage)
+        if purpose in domain.HOUSEHOLD_STAGES:
+            paid = await uow.ledger.paid_stages(request.household_id, purpose)
+            if reason := domain.instalment_error(purpose, paid, stage):
+                raise InstalmentRefused(str(reason), paid_stages=paid, stage=stage)
     balance = domain.Balance(allocation.net_amount_fen, allocation.allocated_fen, allocation.disbursed_fen)
     if not balance.fits(request.amount_fen):
         raise DisbursementExceedsAllocation(allocation_id=allocation.id, available_fen=balance.available_fen,
                                             requested_fen=request.amount_fen)
-    # decided here, under the row lock: exactly what fits passes
+    level, _ = await uow.ledger.source_facts(allocation.source_id)
+    disbursement = Disbursement(
+        id=uuid7(), allocation_id=allocation.id, source_id=allocation.source_id, reversal_of=None,
+        division_code=allocation.division_code, project_id=project.id if project is not None else None,
+        household_id=request.household_id, purpose=purpose, stage=stage, progress_pct=progress,
+        amount_fen=request.amount_fen, paid_on=request.paid_on, year=allocation.year, account_no=request.account_no,
+        payee=request.payee or (project.responsible_unit if project is not None else None),
+        voucher_no=request.voucher_no, note=request.note, created_by=actor.sub)
+    uow.ledger.add(disbursement)
+    uow.record(_disbursement_made(disbursement, level), subject=allocation.id, division=allocation.division_code,
+               actor=actor.sub)
+    # The entry and its event are written first; the guarded UPDATE comes last, so the allocation's row lock is
+    # held only from here to the commit. It decides under concurrency: exactly what fits passes; a refusal
+    # rolls the entry back with everything else.
     if not await uow.ledger.take_from_allocation(allocation.id, request.amount_fen, column="disbursed_fen"):
         fresh = await uow.ledger.allocation(allocation.id, within=None)
         raise DisbursementExceedsAllocation(
@@ -283,17 +298,6 @@ async def _disburse(uow: FundsUow, request: DisbursementCreate, *, actor: Princi
         fresh_project = await uow.projects.get(project.id, within=None)
         raise ProjectPaymentRefused(project.id, [str(domain.ProjectPaymentError.OVER_CAP)], cap_fen=cap_fen,
                                     disbursed_fen=fresh_project.disbursed_fen)
-    disbursement = Disbursement(
-        id=uuid7(), allocation_id=allocation.id, source_id=allocation.source_id, reversal_of=None,
-        division_code=allocation.division_code, project_id=project.id if project is not None else None,
-        household_id=request.household_id, purpose=purpose, stage=stage, progress_pct=progress,
-        amount_fen=request.amount_fen, paid_on=request.paid_on, year=allocation.year, account_no=request.account_no,
-        payee=request.payee or (project.responsible_unit if project is not None else None),
-        voucher_no=request.voucher_no, note=request.note, created_by=actor.sub)
-    uow.ledger.add(disbursement)
-    level, _ = await uow.ledger.source_facts(allocation.source_id)
-    uow.record(_disbursement_made(disbursement, level), subject=allocation.id, division=allocation.division_code,
-               actor=actor.sub)
     return disbursement
 
 
