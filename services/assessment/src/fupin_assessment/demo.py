@@ -14,7 +14,7 @@ from typing import Any
 
 from fupin_assessment.assessments import service
 from fupin_assessment.assessments.domain import State
-from fupin_assessment.assessments.schemas import ScoreRequest
+from fupin_assessment.assessments.schemas import ScoreSheet, ScoreSheetEntry
 from fupin_assessment.frameworks.service import load_bundled_frameworks
 from fupin_shared.auth.principal import CITY, Principal
 
@@ -62,11 +62,11 @@ async def advance(uows: Any, year: int, goal: State) -> bool:
         open_rows = [(s.subject, s.indicator_code, s.weight, s.version)
                      for s in await uow.assessments.scores(a.id) if s.score is None]
     if a.state == State.SCORING:
-        for n, (subject, code, weight, version) in enumerate(open_rows):
-            points = round(weight * _fraction(year, subject, code), 1)
-            await service.record_score(uows(), year, subject, code,
-                                       ScoreRequest(score=points, comment="演示数据：" + COMMENTS[n % len(COMMENTS)]),
-                                       actor=REVIEWER, expected_version=version)
+        if open_rows:
+            await service.record_scores(uows(), year, ScoreSheet(scores=[
+                ScoreSheetEntry(subject=subject, indicator_code=code, score=round(weight * _fraction(year, subject, code), 1),
+                                comment="演示数据：" + COMMENTS[n % len(COMMENTS)], version=version)
+                for n, (subject, code, weight, version) in enumerate(open_rows)]), actor=REVIEWER)
         async with uows() as uow:
             a = await uow.assessments.get(year)
         a = await service.move(uows(), year, State.REVIEW, actor=REVIEWER, expected_version=a.version)

@@ -90,18 +90,24 @@ async def move(h, year: int, to: str) -> dict:  # noqa: ANN001
 
 
 async def score_all_open(h, year: int = YEAR, points_fraction: float = 0.8) -> int:  # noqa: ANN001
-    a = (await h.client.get(f"/v1/assessments/{year}", headers=h.auth(scopes=READER))).json()
-    done = 0
-    for s in a["subjects"]:
-        result = (await h.client.get(f"/v1/assessments/{year}/{s['subject']}", headers=h.auth(scopes=READER))).json()
-        for ind in result["indicators"]:
-            if ind["score"] is None:
-                r = await h.client.put(f"/v1/assessments/{year}/{s['subject']}/scores/{ind['code']}",
-                                       json={"score": round(ind["weight"] * points_fraction, 2), "comment": "实地核查"},
-                                       headers={**h.auth(scopes=WRITER), "If-Match": f'"v{ind["version"]}"'})
-                assert r.status_code == 200, r.text
-                done += 1
-    return done
+    """Score every open indicator through the reviewers' score sheet."""
+    sheet, cursor = [], None
+    while True:
+        url = f"/v1/assessments/{year}/scores?status=pending&status=missing&limit=200" + (
+            f"&cursor={cursor}" if cursor else "")
+        page = (await h.client.get(url, headers=h.auth(scopes=READER))).json()
+        sheet += [{"subject": i["subject"], "indicator_code": i["code"], "score": round(i["weight"] * points_fraction, 2),
+                   "comment": "实地核查", "version": i["version"]} for i in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    r = await h.client.post(f"/v1/assessments/{year}/scores", json={"scores": sheet}, headers=h.auth(scopes=WRITER))
+    assert r.status_code == 200, r.text
+    assert len(r.json()) == len(sheet)
+    left = (await h.client.get(f"/v1/assessments/{year}/scores?status=pending&status=missing",
+                               headers=h.auth(scopes=READER))).json()
+    assert left["items"] == []
+    return len(sheet)
 
 
 async def published(h, bus, year: int = YEAR) -> uuid.UUID:  # noqa: ANN001
@@ -189,6 +195,19 @@ async def test_auto_scores_cite_snapshot_metric_and_value(service) -> None:  # n
     assert r.status_code == 200, r.text
     assert r.json()["score"] == 7.5 and r.json()["evidence"]["review"]["comment"] == "识别准确"
     assert await outbox_count(h) == before + 1
+    # a score sheet is all or nothing: one bad entry refuses the whole sheet
+    c06 = by_code["C06"]
+    sheet = [{"subject": "441223", "indicator_code": "C06", "score": 6, "comment": "ok", "version": c06["version"]},
+             {"subject": "441223", "indicator_code": "C09", "score": 11, "comment": "over", "version": 1},
+             {"subject": "441223", "indicator_code": "Z99", "score": 1, "comment": "unknown", "version": 1}]
+    r = await h.client.post(f"/v1/assessments/{YEAR}/scores", json={"scores": sheet}, headers=h.auth(scopes=WRITER))
+    assert r.status_code == 422
+    assert [e["pointer"] for e in r.json()["errors"]] == ["#/scores/1/score", "#/scores/2"]
+    assert await outbox_count(h) == before + 1
+    after = (await h.client.get(f"/v1/assessments/{YEAR}/441223/scores/C06", headers=h.auth(scopes=READER)))
+    assert after.json()["score"] is None and after.headers["etag"] == f'"v{c06["version"]}"'
+    r = await h.client.post(f"/v1/assessments/{YEAR}/scores", json={"scores": sheet[:1]}, headers=h.auth(scopes=WRITER))
+    assert r.status_code == 200 and r.json()[0]["score"] == 6 and r.json()[0]["version"] == c06["version"] + 1
 
 
 async def test_publish_ranking_page_and_division_scoping(service) -> None:  # noqa: ANN001

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fupin_assessment.assessments.errors import AppealNotFound, AssessmentNotFound, SubjectNotFound
@@ -24,6 +24,10 @@ class AssessmentRepository:
 
     def add_all(self, rows: list[Any]) -> None:
         self.session.add_all(rows)
+
+    async def insert_scores(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self.session.execute(insert(IndicatorScore), rows)
 
     async def find(self, year: int) -> Assessment | None:
         return await self.session.scalar(select(Assessment).where(Assessment.year == year))
@@ -59,6 +63,31 @@ class AssessmentRepository:
             query = query.where(IndicatorScore.subject == subject)
         return list((await self.session.scalars(
             query.order_by(IndicatorScore.subject, IndicatorScore.position))).all())
+
+    async def score_points(self, assessment_id: uuid.UUID) -> list[tuple[str, float | None]]:
+        """(subject, score) of every working score — what totals need, without the evidence."""
+        rows = await self.session.execute(select(IndicatorScore.subject, IndicatorScore.score).where(
+            IndicatorScore.assessment_id == assessment_id))
+        return [(subject, score) for subject, score in rows]
+
+    async def deduction_points(self, assessment_id: uuid.UUID) -> list[tuple[str, str, str, float]]:
+        rows = await self.session.execute(select(DeductionRow.subject, DeductionRow.rule_code, DeductionRow.origin,
+                                                 DeductionRow.points).where(DeductionRow.assessment_id == assessment_id))
+        return [(subject, code, origin, points) for subject, code, origin, points in rows]
+
+    async def score_page(self, assessment_id: uuid.UUID, *, subjects: list[str], statuses: list[str] | None,
+                         after: tuple[int, str, int] | None, positions: dict[str, int],
+                         limit: int) -> list[IndicatorScore]:
+        """Working scores of the given subjects in (subject position, indicator position) order."""
+        query = select(IndicatorScore).where(IndicatorScore.assessment_id == assessment_id,
+                                             IndicatorScore.subject.in_(subjects))
+        if statuses:
+            query = query.where(IndicatorScore.status.in_(statuses))
+        rows = list((await self.session.scalars(query)).all())
+        rows.sort(key=lambda r: (positions[r.subject], r.position))
+        if after is not None:
+            rows = [r for r in rows if (positions[r.subject], r.subject, r.position) > after]
+        return rows[:limit + 1]
 
     async def score(self, assessment_id: uuid.UUID, subject: str, code: str) -> IndicatorScore | None:
         return await self.session.scalar(select(IndicatorScore).where(

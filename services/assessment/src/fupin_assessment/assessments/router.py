@@ -18,7 +18,7 @@ from fupin_assessment.assessments.schemas import (AppealCreate, AppealDecision, 
                                                   AssessmentCreate, AssessmentPage, AssessmentRead,
                                                   AssessmentSummary, CorrectionRequest, DeductionRead,
                                                   DeductionRequest, PublicationPage, PublicationRead,
-                                                  RankingEntry, RankingPage, ScoreRead, ScoreRequest,
+                                                  RankingEntry, RankingPage, ScorePage, ScoreRead, ScoreRequest, ScoreSheet,
                                                   SubjectResultRead, TransitionRequest)
 from fupin_assessment.assessments.service import subject_key
 from fupin_assessment.deps import AssessmentReader, AssessmentWriter, Uows
@@ -155,6 +155,42 @@ async def correct_assessment(year: Year, body: CorrectionRequest, uows: Uows, ac
         return json_response(read, status_code=201, headers={"ETag": etag_for(a.version)})
 
     return await idempotency.run(uows, client_id=actor.client_id, body=body.model_dump(mode="json"), action=action)
+
+
+@router.get("/assessments/{year}/scores", response_model=ScorePage, responses=problem_responses(400, 404))
+async def list_scores(year: Year, uows: Uows, actor: AssessmentReader,
+                      status: Annotated[list[Literal["pending", "missing", "auto", "manual", "corrected"]] | None,
+                                        Query(description="repeat for several, e.g. status=pending&status=missing")] = None,
+                      subject: Annotated[str | None, Query(max_length=120)] = None,
+                      kind: Annotated[Kind | None, Query()] = None,
+                      division: Annotated[str | None, Query(description="12-digit division code")] = None,
+                      cursor: Cursor = None, limit: Limit = 100) -> Response:
+    """The working indicator scores (e.g. what is still to be scored: ``status=pending&status=missing``),
+    by subject and indicator order, within the caller's division."""
+    within = check_division(actor, division)
+    key = subject_key(subject) if subject else None
+    filters = {"year": year, "status": sorted(status or []), "subject": key, "kind": kind, "division": within}
+    last = decode_cursor(cursor, filters)
+    async with uows() as uow:
+        a = await uow.assessments.get(year)
+        rows = [r for r in await uow.assessments.subjects(a.id, within=within)
+                if (key is None or r.subject == key) and (kind is None or r.kind == kind)]
+        positions = {r.subject: r.position for r in rows}
+        scores = await uow.assessments.score_page(
+            a.id, subjects=list(positions), statuses=status, positions=positions, limit=limit,
+            after=(int(last[0]), str(last[1]), int(last[2])) if last else None)
+    scores, next_cursor = page_of(scores, limit, lambda r: [positions[r.subject], r.subject, r.position], filters)
+    return json_response(ScorePage(items=[_score_read(r) for r in scores], next_cursor=next_cursor))
+
+
+@router.post("/assessments/{year}/scores", response_model=list[ScoreRead],
+             responses=problem_responses(404, 409, 412))
+async def record_score_sheet(year: Year, body: ScoreSheet, uows: Uows, actor: AssessmentWriter) -> Response:
+    """A reviewer's score sheet: many manual scores (each with a comment and the version read) in
+    one transaction — all recorded, or none (422 naming each bad entry, 412 if one changed)."""
+    require_city(actor)
+    rows = await service.record_scores(uows(), year, body, actor=actor)
+    return json_response([_score_read(r) for r in rows])
 
 
 @router.get("/assessments/{year}/versions", response_model=PublicationPage, responses=problem_responses(404))

@@ -30,6 +30,20 @@ class ScoreRequest(Schema):
     comment: Comment
 
 
+class ScoreSheetEntry(Schema):
+    subject: Annotated[str, Field(min_length=1, max_length=120)]
+    indicator_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,20}$")]
+    score: Annotated[float, Field(ge=0, le=100)]
+    comment: Comment
+    version: Annotated[int, Field(ge=1, description="the score's version as read (its ETag without quotes and v)")]
+
+
+class ScoreSheet(Schema):
+    """Many reviewer scores at once (one transaction; all or none)."""
+
+    scores: Annotated[list[ScoreSheetEntry], Field(min_length=1, max_length=2000)]
+
+
 class DeductionRequest(Schema):
     rule_code: IndicatorCode
     points: Annotated[float, Field(gt=0, le=100)]
@@ -198,6 +212,11 @@ class RankingPage(BaseModel):
 
 class ScoreRead(IndicatorResult):
     subject: str
+
+
+class ScorePage(BaseModel):
+    items: list[ScoreRead]
+    next_cursor: str | None = None
 
 
 class DeductionRead(DeductionResult):

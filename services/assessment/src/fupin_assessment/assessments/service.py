@@ -18,7 +18,7 @@ from fupin_assessment.assessments.errors import (AppealAlreadyDecided, AppealWin
 from fupin_assessment.assessments.models import (Appeal, Assessment, AssessmentSubject, DeductionRow,
                                                  IndicatorScore, Publication, PublishedResult)
 from fupin_assessment.assessments.schemas import (AppealCreate, AppealDecision, CorrectionRequest,
-                                                  DeductionRequest, ScoreRequest)
+                                                  DeductionRequest, ScoreRequest, ScoreSheet, ScoreSheetEntry)
 from fupin_assessment.catalogue import KIND_LABELS, Subject, resolve_subject, subjects as catalogue_subjects
 from fupin_assessment.db import AssessmentUow
 from fupin_assessment.frameworks.domain import Framework, framework_from_document
@@ -140,18 +140,26 @@ async def _start_scoring(uow: AssessmentUow, a: Assessment, *, actor: str, now: 
             await uow.session.delete(row)
     uow.assessments.add_all([row for key, row in wanted.items() if key not in existing])
     await uow.session.flush()
+    subjects = [_subject(row) for row in wanted.values()]
+    scored = {(item.subject, item.code): item
+              for item in domain.auto_score(framework, subjects, snapshot_view(snapshot))}
     rows = []
-    for subject_row in wanted.values():
-        for position, indicator in enumerate(framework.indicators_for(subject_row.kind)):
-            manual = indicator.manual
-            rows.append(IndicatorScore(
-                id=uuid7(), assessment_id=a.id, subject=subject_row.subject, indicator_code=indicator.code,
-                position=position, dimension=indicator.dimension, name=indicator.name, weight=indicator.weight,
-                source=indicator.source, rule=_rule_dict(indicator.rule), value=None, score=None,
-                status="pending" if manual else "missing", evidence={"kind": "review"} if manual else {}))
-    uow.assessments.add_all(rows)
-    await uow.session.flush()
-    await _apply_auto(uow, a, framework, snapshot, actor=actor, now=now)
+    for subject in subjects:
+        for position, indicator in enumerate(framework.indicators_for(subject.kind)):
+            item = scored.get((subject.key, indicator.code))
+            row = {"id": uuid7(), "assessment_id": a.id, "subject": subject.key, "indicator_code": indicator.code,
+                   "position": position, "dimension": indicator.dimension, "name": indicator.name,
+                   "weight": indicator.weight, "source": indicator.source, "rule": _rule_dict(indicator.rule),
+                   "value": None, "score": None, "status": "pending", "evidence": {"kind": "review"},
+                   "comment": None, "scored_by": None, "scored_at": None, "version": 1}
+            if item is not None:
+                row.update(value=item.value, score=item.score, status=item.status, evidence=item.evidence,
+                           scored_by=AUTO_ACTOR if item.status == "auto" else None,
+                           scored_at=now if item.status == "auto" else None)
+            rows.append(row)
+    # one multi-row INSERT: a year has several hundred indicator scores
+    await uow.assessments.insert_scores(rows)
+    await _scored(uow, a, framework, snapshot, subjects, list(scored.values()), actor=actor, now=now)
 
 
 def _rule_dict(rule: Any) -> dict[str, Any]:
@@ -161,12 +169,11 @@ def _rule_dict(rule: Any) -> dict[str, Any]:
 
 async def _apply_auto(uow: AssessmentUow, a: Assessment, framework: Framework, snapshot: Snapshot, *,
                       actor: str, now: datetime) -> None:
-    """Score the snapshot-sourced indicators from ``snapshot`` and recompute the deductions from
+    """Re-score the snapshot-sourced indicators from ``snapshot`` and recompute the deductions from
     the findings copied so far; a reviewer's score of an indicator the snapshot lacked is kept."""
     subjects = [_subject(s) for s in await uow.assessments.subjects(a.id)]
     rows = {(r.subject, r.indicator_code): r for r in await uow.assessments.scores(a.id)}
     scored = domain.auto_score(framework, subjects, snapshot_view(snapshot))
-    missing = 0
     for item in scored:
         row = rows.get((item.subject, item.code))
         if row is None:
@@ -174,16 +181,22 @@ async def _apply_auto(uow: AssessmentUow, a: Assessment, framework: Framework, s
         if item.status == "auto":
             row.value, row.score, row.status, row.evidence = item.value, item.score, "auto", item.evidence
             row.comment, row.scored_by, row.scored_at = None, AUTO_ACTOR, now
-        elif row.status == "manual":
-            row.evidence = {**item.evidence, "review": row.evidence.get("review")}
+        elif row.status in ("manual", "corrected"):
+            row.evidence = {**item.evidence, **{k: row.evidence[k] for k in ("review", "correction")
+                                                if k in row.evidence}}
         else:
-            missing += 1
             row.value, row.score, row.status, row.evidence = None, None, "missing", item.evidence
+    await _scored(uow, a, framework, snapshot, subjects, scored, actor=actor, now=now)
+
+
+async def _scored(uow: AssessmentUow, a: Assessment, framework: Framework, snapshot: Snapshot,
+                  subjects: Sequence[Subject], scored: Sequence[domain.ScoredIndicator], *, actor: str,
+                  now: datetime) -> None:
     a.snapshot_id, a.snapshot_frozen_at, a.scored_at = snapshot.snapshot_id, snapshot.frozen_at, now
     deductions = await _recompute_deductions(uow, a, framework, subjects, actor=actor)
     uow.record(AssessmentScored(assessment_id=a.id, year=a.year, snapshot_id=snapshot.snapshot_id,
                                 subjects=len(subjects), scored=sum(1 for s in scored if s.status == "auto"),
-                                missing=missing, deductions=deductions),
+                                missing=sum(1 for s in scored if s.status != "auto"), deductions=deductions),
                subject=a.id, division=CITY, actor=actor)
 
 
@@ -237,7 +250,6 @@ async def record_score(uow: AssessmentUow, year: int, subject: str, code: str, r
                        actor: Principal, expected_version: int) -> IndicatorScore:
     """A reviewer scores a manual indicator, or an auto indicator the snapshot had no value for
     (the snapshot citation stays beside the reviewer's comment). Points from 0 to the weight."""
-    now = utc_now()
     async with uow:
         a = await uow.assessments.get(year)
         if a.state != State.SCORING:
@@ -246,22 +258,66 @@ async def record_score(uow: AssessmentUow, year: int, subject: str, code: str, r
         row = await uow.assessments.score(a.id, subject, code)
         if row is None:
             raise IndicatorNotFound(subject, code)
-        if row.status == "auto":
-            raise ScoreIsAutomatic(subject, code)
         require_version(row.version, expected_version)
-        if request.score > row.weight:
-            raise InvalidInput([{"pointer": "#/score", "detail": f"at most the indicator's weight, {row.weight:g}"}])
-        review = {"reviewer": actor.sub, "comment": request.comment, "scored_at": now.isoformat()}
-        row.evidence = {"kind": "review", "review": review} if row.source == "manual" else {**row.evidence,
-                                                                                             "review": review}
-        row.score, row.status, row.comment, row.scored_by, row.scored_at = (
-            round(request.score, 2), "manual", request.comment, actor.sub, now)
+        if problem := _score_problem(row, request.score, "#/score"):
+            raise problem
+        _apply_score(uow, a, row, request.score, request.comment, actor=actor.sub, now=utc_now())
         await uow.session.flush()
-        uow.record(ScoreRecorded(assessment_id=a.id, year=year, subject=subject, indicator_code=code,
-                                 score=row.score, comment=request.comment),
-                   subject=a.id, division=CITY, actor=actor.sub)
         await uow.commit()
     return row
+
+
+async def record_scores(uow: AssessmentUow, year: int, request: ScoreSheet, *,
+                        actor: Principal) -> list[IndicatorScore]:
+    """A reviewer's score sheet: many scores in one transaction, each with the version the
+    reviewer read (412 if any changed since); all are recorded or none."""
+    now = utc_now()
+    async with uow:
+        a = await uow.assessments.get(year)
+        if a.state != State.SCORING:
+            raise WrongState("Scoring", a.state, [State.SCORING])
+        rows = {(r.subject, r.indicator_code): r for r in await uow.assessments.scores(a.id)}
+        errors: list[dict[str, str]] = []
+        chosen: list[tuple[IndicatorScore, ScoreSheetEntry]] = []
+        for n, entry in enumerate(request.scores):
+            row = rows.get((subject_key(entry.subject), entry.indicator_code))
+            if row is None:
+                errors.append({"pointer": f"#/scores/{n}", "detail": f"{entry.indicator_code} is not an indicator "
+                                                                    f"of {entry.subject} in {year}"})
+                continue
+            if problem := _score_problem(row, entry.score, f"#/scores/{n}/score"):
+                if isinstance(problem, InvalidInput):
+                    errors.extend(problem.extensions["errors"])
+                    continue
+                raise problem
+            require_version(row.version, entry.version)
+            chosen.append((row, entry))
+        if errors:
+            raise InvalidInput(errors)
+        for row, entry in chosen:
+            _apply_score(uow, a, row, entry.score, entry.comment, actor=actor.sub, now=now)
+        await uow.session.flush()
+        await uow.commit()
+    return [row for row, _ in chosen]
+
+
+def _score_problem(row: IndicatorScore, score: float, pointer: str) -> Exception | None:
+    if row.status == "auto":
+        return ScoreIsAutomatic(row.subject, row.indicator_code)
+    if score > row.weight:
+        return InvalidInput([{"pointer": pointer, "detail": f"at most the indicator's weight, {row.weight:g}"}])
+    return None
+
+
+def _apply_score(uow: AssessmentUow, a: Assessment, row: IndicatorScore, score: float, comment: str, *,
+                 actor: str, now: datetime) -> None:
+    review = {"reviewer": actor, "comment": comment, "scored_at": now.isoformat()}
+    row.evidence = {"kind": "review", "review": review} if row.source == "manual" else {**row.evidence,
+                                                                                         "review": review}
+    row.score, row.status, row.comment, row.scored_by, row.scored_at = round(score, 2), "manual", comment, actor, now
+    uow.record(ScoreRecorded(assessment_id=a.id, year=a.year, subject=row.subject, indicator_code=row.indicator_code,
+                             score=row.score, comment=comment),
+               subject=a.id, division=CITY, actor=actor)
 
 
 async def record_deduction(uow: AssessmentUow, year: int, subject: str, request: DeductionRequest, *,
@@ -338,12 +394,12 @@ async def working_totals(uow: AssessmentUow, a: Assessment) -> tuple[dict[str, S
     subjects = [_subject(s) for s in await uow.assessments.subjects(a.id)]
     scores: dict[str, list[float | None]] = {}
     pending: dict[str, int] = {}
-    for s in await uow.assessments.scores(a.id):
-        scores.setdefault(s.subject, []).append(s.score)
-        if s.score is None:
-            pending[s.subject] = pending.get(s.subject, 0) + 1
-    deductions = [Deduction(d.subject, d.rule_code, d.origin, d.points, None)
-                  for d in await uow.assessments.deductions(a.id)]
+    for subject, score in await uow.assessments.score_points(a.id):
+        scores.setdefault(subject, []).append(score)
+        if score is None:
+            pending[subject] = pending.get(subject, 0) + 1
+    deductions = [Deduction(subject, code, origin, points, None)
+                  for subject, code, origin, points in await uow.assessments.deduction_points(a.id)]
     return domain.subject_totals(framework, subjects, scores, deductions), pending
 
 
