@@ -8,7 +8,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 DivisionCode = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
-Fen = Annotated[int, Field(ge=1, le=10**14, description="Money in fen (1 yuan = 100 fen), positive")]
+Fen = Annotated[int, Field(ge=1, le=10**14, strict=True,
+                           description="Money in fen (1 yuan = 100 fen), a positive integer")]
+FenOrZero = Annotated[int, Field(ge=0, le=10**14, strict=True, description="Money in fen, an integer ≥ 0")]
 Year = Annotated[int, Field(ge=2014, le=2035)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000)]

@@ -8,7 +8,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, Field, StringConstraints
 
 from fupin_funds.assets.models import Asset, AssetDistribution, AssetPayout, AssetShareRow
-from fupin_funds.common import DivisionCode, Fen, Schema, ShortText, Year
+from fupin_funds.common import DivisionCode, Fen, FenOrZero, Schema, ShortText, Year
 
 AssetKind = Annotated[str, Field(pattern=r"^(photovoltaic|enterprise_equity|cooperative_equity|facility|other)$")]
 
@@ -44,8 +44,8 @@ class DistributionCreate(Schema):
     village_code: DivisionCode
     year: Year
     period: Annotated[str, StringConstraints(pattern=r"^20\d\d(H[12]|Q[1-4])?$")]
-    guaranteed_per_household_fen: Annotated[int, Field(ge=0, le=10**9)]
-    dividend_fen: Annotated[int, Field(ge=0, le=10**12)]
+    guaranteed_per_household_fen: FenOrZero
+    dividend_fen: FenOrZero
     paid_on: date
     recipients: Annotated[list[RecipientIn] | None, Field(max_length=5000)] = None
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from fupin_funds.audit.domain import overdue
 from fupin_funds.audit.models import AuditFinding
-from fupin_funds.common import LongText, Schema, ShortText, today
+from fupin_funds.common import FenOrZero, LongText, Schema, ShortText, today
 
 
 class FindingCreate(Schema):
@@ -22,7 +22,7 @@ class FindingCreate(Schema):
     auditor: ShortText
     found_on: date
     rectify_by: date
-    amount_involved_fen: Annotated[int, Field(ge=0, le=10**14)] = 0
+    amount_involved_fen: FenOrZero = 0
     allocation_id: uuid.UUID | None = None
     project_id: uuid.UUID | None = None
 

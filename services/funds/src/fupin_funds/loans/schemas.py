@@ -7,7 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from fupin_funds.common import Fen, LongText, Schema, ShortText
+from fupin_funds.common import Fen, FenOrZero, LongText, Schema, ShortText
 from fupin_funds.loans.models import Loan, LoanRepayment, LoanTermChange
 
 RateBp = Annotated[int, Field(ge=0, le=5000, description="Annual rate in basis points (435 = 4.35%)")]
@@ -29,8 +29,8 @@ class LoanCreate(Schema):
 
 
 class RepaymentCreate(Schema):
-    principal_fen: Annotated[int, Field(ge=0, le=10**12)]
-    interest_fen: Annotated[int, Field(ge=0, le=10**12)] = 0
+    principal_fen: FenOrZero
+    interest_fen: FenOrZero = 0
     paid_on: date
 
 
