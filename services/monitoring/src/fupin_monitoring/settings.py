@@ -8,6 +8,9 @@ class MonitoringSettings(ServiceSettings):
 
     alert_scan_seconds: float = 60.0
     """How often the time-based rules (funds idle, allocation undisclosed) are evaluated."""
+    overview_cache_seconds: float = 1.0
+    """Built overviews are reused until the view or an alert changes; where the view's consumer runs
+    in another process, for at most this long (0 turns the memo off)."""
     view_batch_size: int = 1000
     """Events per projection transaction."""
     registry_url: str = ""

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from fupin_monitoring import synthetic
 from fupin_monitoring.app import MIGRATIONS
 from fupin_monitoring.db import INFRA, Base, load_tables
+from fupin_monitoring.overview.cache import cache_of
 from fupin_monitoring.view.rebuild import RebuildRefused, rebuild
 from fupin_monitoring.view.tables import PROJECTION_TABLES, view_state
 from fupin_shared.bus import InProcessTransport
@@ -137,6 +138,7 @@ async def test_the_rebuild_repairs_drift_and_reports_it(monitoring) -> None:  # 
     async with monitoring.runtime.engine.begin() as conn:
         await conn.execute(sa.text("UPDATE view_counter SET value = value + 5 "
                                    "WHERE division_code = '441200000000' AND metric = 'identified_hh'"))
+    cache_of(monitoring.runtime).changed()  # the tampering happened behind the service's back
     assert (await monitoring.overview())["identified"]["households"] != before["identified"]["households"]
     report = await rebuild(monitoring.runtime)
     assert report.swapped and report.counter_differences >= 1

@@ -10,6 +10,22 @@ V1, V2 = "441223101201", "441224102301"
 TOWN1, COUNTY1, COUNTY2, CITY = "441223101000", "441223000000", "441224000000", "441200000000"
 
 
+def hy_items(r):  # noqa: ANN001, ANN201
+    return d.expand(d.household_year_items(r))
+
+
+def v_items(r):  # noqa: ANN001, ANN201
+    return d.expand(d.village_items(r))
+
+
+def vy_items(r):  # noqa: ANN001, ANN201
+    return d.expand(d.village_year_items(r))
+
+
+def i_items(*args):  # noqa: ANN002, ANN201
+    return d.expand(d.item_items(*args))
+
+
 def household(**kw):  # noqa: ANN003, ANN201
     base = {"household_id": uuid.uuid4(), "village_code": V1, "status": "identified", "persons": 3,
             "labour_type": "labour", "poverty_causes": ["illness", "disaster"], "guarantee_type": "dibao"}
@@ -129,7 +145,7 @@ def test_guarantee_failures_include_housing_c_and_d() -> None:
 
 
 def test_household_year_items_income_and_guarantees() -> None:
-    items = d.household_year_items({"village_code": V1, "year": 2019, "per_capita_income_fen": 900_000,
+    items = hy_items({"village_code": V1, "year": 2019, "per_capita_income_fen": 900_000,
                                     "line_fen": 869_900, "labour_capacity": True, "compliant": False,
                                     "food": True, "clothing": True, "compulsory_education": True,
                                     "basic_medical": True, "drinking_water": True, "housing_safety": "C"})
@@ -141,21 +157,21 @@ def test_household_year_items_income_and_guarantees() -> None:
     assert (CITY, 2019, "guarantee_compliant", "") not in items
     assert items[(CITY, 2019, "guarantee_fail", "housing_safety")] == 1
     assert items[(CITY, 2019, "housing_grade", "C")] == 1
-    assert d.household_year_items(None) == {}
+    assert hy_items(None) == {}
 
 
 def test_households_without_labour_capacity_are_left_out_of_the_income_rate() -> None:
-    items = d.household_year_items({"village_code": V1, "year": 2019, "per_capita_income_fen": 100,
+    items = hy_items({"village_code": V1, "year": 2019, "per_capita_income_fen": 100,
                                     "line_fen": 869_900, "labour_capacity": False})
     assert (CITY, 2019, "income_recorded_labour", "") not in items and items[(CITY, 2019, "income_recorded", "")] == 1
 
 
 def test_village_items() -> None:
-    items = d.village_items({"village_code": V1, "provincial_poor": True, "exited_year": 2019})
+    items = v_items({"village_code": V1, "provincial_poor": True, "exited_year": 2019})
     assert items[(CITY, 0, "poor_villages", "")] == 1 and items[(CITY, 2019, "poor_villages_exited", "")] == 1
-    plain = d.village_items({"village_code": V1, "provincial_poor": False, "exited_year": None})
+    plain = v_items({"village_code": V1, "provincial_poor": False, "exited_year": None})
     assert plain == {}
-    year = d.village_year_items({"village_code": V1, "year": 2019, "provincial_poor": True, "eligible": False,
+    year = vy_items({"village_code": V1, "year": 2019, "provincial_poor": True, "eligible": False,
                                  "failed": ["network"]})
     assert year[(COUNTY1, 2019, "poor_villages_assessed", "")] == 1
     assert (COUNTY1, 2019, "villages_eligible", "") not in year
@@ -216,18 +232,18 @@ def test_allocation_balance() -> None:
     ("overdue", {"unit": "市教育局"}, "reports_overdue", "市教育局"),
 ])
 def test_items_of_funds_and_tasks(kind: str, state: dict, metric: str, key: str) -> None:
-    items = d.item_items(kind, COUNTY1, 2019, state)
+    items = i_items(kind, COUNTY1, 2019, state)
     assert items[(CITY, 2019, metric, key)] == 1
 
 
 def test_task_and_target_items_are_timeless_city_figures() -> None:
-    assert d.item_items("task", CITY, 0, {"progress": "late"}) == {(CITY, 0, "task_progress", "late"): 1}
-    assert d.item_items("target", CITY, 0, {"met": False, "missed": True}) == {(CITY, 0, "targets", "missed"): 1}
-    assert d.item_items("closed_finding", CITY, 0, None) == {}
+    assert i_items("task", CITY, 0, {"progress": "late"}) == {(CITY, 0, "task_progress", "late"): 1}
+    assert i_items("target", CITY, 0, {"met": False, "missed": True}) == {(CITY, 0, "targets", "missed"): 1}
+    assert i_items("closed_finding", CITY, 0, None) == {}
 
 
 def test_closed_findings_are_not_open() -> None:
-    items = d.item_items("audit_finding", COUNTY1, 2019, {"open": False, "overdue": True})
+    items = i_items("audit_finding", COUNTY1, 2019, {"open": False, "overdue": True})
     assert (CITY, 2019, "findings_open", "audit") not in items and items[(CITY, 2019, "findings", "audit")] == 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
 from fupin_monitoring.alerts import service
@@ -14,6 +14,8 @@ from fupin_monitoring.alerts.schemas import (AlertHistoryEntry, AlertKindRead, A
                                              ResolveRequest)
 from fupin_monitoring.db import INFRA
 from fupin_monitoring.deps import MonitoringReader, MonitoringWriter, Uows
+from fupin_monitoring.overview.cache import cache_of
+from fupin_monitoring.view.live import notify_alerts
 from fupin_shared.auth.deps import check_division
 from fupin_shared.http.deps import Cursor
 from fupin_shared.http.etag import etag_for, parse_if_match
@@ -27,6 +29,13 @@ router = APIRouter(prefix="/v1", tags=["alerts"])
 def _read(row: dict, status_code: int = 200) -> Response:
     return json_response(AlertRead.of(row, service.today_in_china()), status_code=status_code,
                          headers={"ETag": etag_for(row["version"])})
+
+
+def changed(request: Request, row: dict) -> None:
+    """An alert moved: overviews built before are stale, and stream listeners hear of it."""
+    runtime = request.app.state.runtime
+    cache_of(runtime).changed()
+    notify_alerts(runtime.extras.get("broadcaster"), [row])
 
 
 def _optional_version(if_match: str | None) -> int | None:
@@ -81,20 +90,22 @@ async def get_alert(alert_id: uuid.UUID, uows: Uows, actor: MonitoringReader) ->
 
 
 @router.post("/alerts/{alert_id}/assign", response_model=AlertRead, responses=problem_responses(404, 409, 412))
-async def assign_alert(alert_id: uuid.UUID, body: AssignRequest, uows: Uows, actor: MonitoringWriter,
+async def assign_alert(request: Request, alert_id: uuid.UUID, body: AssignRequest, uows: Uows, actor: MonitoringWriter,
                        if_match: IfMatch = None) -> Response:
     """open → assigned (or re-assign). With If-Match, refused (412) if the alert changed since read."""
     row = await service.assign_alert(uows(), alert_id, assignee=body.assignee, note=body.note, actor=actor,
                                      expected_version=_optional_version(if_match))
+    changed(request, row)
     return _read(row)
 
 
 @router.post("/alerts/{alert_id}/resolve", response_model=AlertRead, responses=problem_responses(404, 409, 412))
-async def resolve_alert(alert_id: uuid.UUID, body: ResolveRequest, uows: Uows, actor: MonitoringWriter,
+async def resolve_alert(request: Request, alert_id: uuid.UUID, body: ResolveRequest, uows: Uows, actor: MonitoringWriter,
                         if_match: IfMatch = None) -> Response:
     """open or assigned → resolved, with what was done. A resolved alert is final (409)."""
     row = await service.resolve_alert(uows(), alert_id, resolution=body.resolution, note=body.note, actor=actor,
                                       expected_version=_optional_version(if_match))
+    changed(request, row)
     return _read(row)
 
 

@@ -9,7 +9,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fupin_monitoring.alerts.tables import alert_counter
 from fupin_monitoring.view import repository as view_repo
-from fupin_monitoring.view.tables import assessment_result
+from fupin_monitoring.view.tables import assessment_result, view_counter, view_state
+
+
+async def division_snapshot(engine: Any, division: str, state_name: str = "main") \
+        -> tuple[list[tuple[int, str, str, int]], dict[str, Any] | None, dict[tuple[str, str], int]]:
+    """The hot path of the overview: a division's counter rows, alert counts and the view's state in
+    two statements on one pooled connection (no ORM session)."""
+    counters = (sa.select(sa.literal(0).label("src"), view_counter.c.year, view_counter.c.metric, view_counter.c.key,
+                          view_counter.c.value)
+                .where(view_counter.c.division_code == division, view_counter.c.value != 0))
+    alerts = (sa.select(sa.literal(1).label("src"), sa.literal(0).label("year"), alert_counter.c.kind,
+                        alert_counter.c.state, alert_counter.c.value)
+              .where(alert_counter.c.division_code == division, alert_counter.c.value != 0))
+    async with engine.connect() as conn:
+        result = (await conn.execute(sa.union_all(counters, alerts))).all()
+        state_row = (await conn.execute(sa.select(view_state).where(view_state.c.name == state_name))).mappings().first()
+    rows = [(year, metric, key, int(value)) for src, year, metric, key, value in result if src == 0]
+    alert_counts = {(kind, st): int(value) for src, _, kind, st, value in result if src == 1}
+    return rows, (dict(state_row) if state_row else None), alert_counts
 
 
 class OverviewRepository:

@@ -7,7 +7,9 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from fupin_monitoring.alerts.service import today_in_china
-from fupin_monitoring.deps import LiveLag, MonitoringReader, Uows
+from fupin_monitoring.deps import LiveLag, MonitoringReader, Runtime, Uows
+from fupin_monitoring.overview.cache import cache_of
+from fupin_monitoring.overview.repository import division_snapshot
 from fupin_monitoring.divisions import child_level, level_of
 from fupin_monitoring.overview import service
 from fupin_monitoring.overview.schemas import DivisionChildren, DivisionIndicators, Overview, Trends
@@ -23,7 +25,7 @@ Code = Annotated[str, Path(pattern=r"^\d{12}$", description="12-digit division c
 
 
 @router.get("/overview", response_model=Overview, responses=problem_responses())
-async def overview(uows: Uows, actor: MonitoringReader, live_lag: LiveLag, division: Division = None,
+async def overview(runtime: Runtime, actor: MonitoringReader, live_lag: LiveLag, division: Division = None,
                    year: Year = None) -> Response:
     """A division's figures: households and persons by status (as at the end of ``year``, or now),
     identifications, exits by path and returns of the year, 两不愁三保障 compliance, incomes against
@@ -31,13 +33,19 @@ async def overview(uows: Uows, actor: MonitoringReader, live_lag: LiveLag, divis
     alerts. ``as_of`` is the time of the newest event the view has applied, ``lag_ms`` how far the
     view trails the events (the delay of the newest applied batch; growing while events wait)."""
     within = check_division(actor, division)
-    async with uows() as uow:
-        rows = await uow.overview.rows(within)
-        state = await uow.overview.state()
-        alerts = await uow.overview.alert_counts(within)
-    flow_year = service.default_flow_year(year, state, today_in_china().year)
-    return json_response(service.build_overview(within, rows, year=year, flow_year=flow_year, alert_counts=alerts,
-                                                state=state, lag_ms=live_lag))
+    cache = cache_of(runtime)
+    local = runtime.extras.get("view") is not None and not runtime.extras["view"].stopped
+    built = cache.get((within, year), local=local)
+    if built is None:
+        rows, state, alerts = await division_snapshot(runtime.engine, within)
+        flow_year = service.default_flow_year(year, state, today_in_china().year)
+        built = service.build_overview(within, rows, year=year, flow_year=flow_year, alert_counts=alerts,
+                                       state=state, lag_ms=None)
+        cache.put((within, year), built)
+        stored_lag = state["lag_ms"] if state else None
+    else:
+        stored_lag = built.lag_ms
+    return json_response(built.model_copy(update={"lag_ms": live_lag if live_lag is not None else stored_lag}))
 
 
 @router.get("/divisions/{code}/indicators", response_model=DivisionIndicators, responses=problem_responses(404))

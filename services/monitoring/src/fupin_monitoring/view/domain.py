@@ -64,39 +64,77 @@ Key = tuple[str, int, str, str]
 
 
 class Deltas:
-    """Counter changes of one batch, summed per (division, year, metric, key)."""
+    """Counter changes of one batch, summed per (division, year, metric, key).
 
-    __slots__ = ("values",)
+    ``add`` books a change at a division *and every ancestor*; the ancestors are expanded once per
+    distinct key when the batch is read (``nonzero``), not on every add."""
+
+    __slots__ = ("rolled", "exact")
 
     def __init__(self) -> None:
-        self.values: dict[Key, int] = defaultdict(int)
+        self.rolled: dict[Key, int] = defaultdict(int)
+        self.exact: dict[Key, int] = defaultdict(int)
 
     def add(self, division: str, year: int, metric: str, key: str, value: int) -> None:
         """Add ``value`` at ``division`` and every ancestor up to the city."""
-        if not value:
-            return
-        for code in chain(division):
-            self.values[(code, year, metric, key)] += value
+        if value:
+            self.rolled[(division, year, metric, key)] += value
 
     def add_at(self, code: str, year: int, metric: str, key: str, value: int) -> None:
         """Add ``value`` at exactly ``code`` (callers that choose the levels themselves)."""
         if value:
-            self.values[(code, year, metric, key)] += value
+            self.exact[(code, year, metric, key)] += value
 
     def add_items(self, items: Mapping[Key, int], sign: int = 1) -> None:
+        """Add already expanded items (from ``nonzero`` of another Deltas) at exactly their keys."""
+        exact = self.exact
         for k, v in items.items():
             if v:
-                self.values[k] += sign * v
+                exact[k] += sign * v
 
     def replace(self, old: Mapping[Key, int], new: Mapping[Key, int]) -> None:
+        """Swap exact items (already at the levels they count at)."""
         self.add_items(old, -1)
         self.add_items(new, 1)
 
+    def replace_rolled(self, old: Mapping[Key, int], new: Mapping[Key, int]) -> None:
+        """Swap items booked at a division, counted at it and every ancestor."""
+        rolled = self.rolled
+        for k, v in old.items():
+            rolled[k] -= v
+        for k, v in new.items():
+            rolled[k] += v
+
     def nonzero(self) -> dict[Key, int]:
-        return {k: v for k, v in self.values.items() if v}
+        out: dict[Key, int] = defaultdict(int)
+        for (division, year, metric, key), value in self.rolled.items():
+            if value:
+                for code in chain(division):
+                    out[(code, year, metric, key)] += value
+        for k, v in self.exact.items():
+            if v:
+                out[k] += v
+        return {k: v for k, v in out.items() if v}
 
     def divisions(self) -> set[str]:
-        return {k[0] for k, v in self.values.items() if v}
+        return {k[0] for k in self.nonzero()}
+
+
+def expand(items: Mapping[Key, int]) -> dict[Key, int]:
+    """Items booked at a division, expanded to every level of its chain."""
+    deltas = Deltas()
+    for (division, year, metric, key), value in items.items():
+        deltas.add(division, year, metric, key, value)
+    return deltas.nonzero()
+
+
+class _Items(dict):
+    """Items of one aggregate, booked at its own division (expanded later by ``Deltas``)."""
+
+    def add(self, division: str, year: int, metric: str, key: str, value: int) -> None:
+        if value:
+            k = (division, year, metric, key)
+            self[k] = self.get(k, 0) + value
 
 
 # ---- households: timeline stocks ----
@@ -206,7 +244,7 @@ def guarantee_failures(r: Mapping[str, Any]) -> list[str]:
 def household_year_items(r: Mapping[str, Any] | None) -> dict[Key, int]:
     if not r:
         return {}
-    d = Deltas()
+    d = _Items()
     village, year = r["village_code"], r["year"]
     income, line = r.get("per_capita_income_fen"), r.get("line_fen")
     if income is not None and line is not None:
@@ -226,7 +264,7 @@ def household_year_items(r: Mapping[str, Any] | None) -> dict[Key, int]:
             d.add(village, year, "guarantee_fail", criterion, 1)
         if r.get("housing_safety"):
             d.add(village, year, "housing_grade", r["housing_safety"], 1)
-    return d.nonzero()
+    return d
 
 
 # ---- villages ----
@@ -234,7 +272,7 @@ def household_year_items(r: Mapping[str, Any] | None) -> dict[Key, int]:
 def village_items(v: Mapping[str, Any] | None) -> dict[Key, int]:
     if not v:
         return {}
-    d = Deltas()
+    d = _Items()
     code = v["village_code"]
     if v["provincial_poor"]:
         d.add(code, 0, "poor_villages", "", 1)
@@ -242,13 +280,13 @@ def village_items(v: Mapping[str, Any] | None) -> dict[Key, int]:
             d.add(code, v["exited_year"], "poor_villages_exited", "", 1)
     if v.get("exited_year"):
         d.add(code, v["exited_year"], "villages_exited", "", 1)
-    return d.nonzero()
+    return d
 
 
 def village_year_items(v: Mapping[str, Any] | None) -> dict[Key, int]:
     if not v:
         return {}
-    d = Deltas()
+    d = _Items()
     code, year = v["village_code"], v["year"]
     d.add(code, year, "villages_assessed", "", 1)
     if v["eligible"]:
@@ -259,7 +297,7 @@ def village_year_items(v: Mapping[str, Any] | None) -> dict[Key, int]:
             d.add(code, year, "poor_villages_eligible", "", 1)
     for criterion in sorted(set(v.get("failed") or [])):
         d.add(code, year, "village_fail", criterion, 1)
-    return d.nonzero()
+    return d
 
 
 # ---- funds ----
@@ -309,7 +347,7 @@ def item_items(kind: str, division: str, year: int, s: Mapping[str, Any] | None)
     """Contribution of one project, loan, finding, report, overdue report, task or target."""
     if not s:
         return {}
-    d = Deltas()
+    d = _Items()
     if kind == "project":
         d.add(division, year, "projects", s["status"], 1)
         d.add(division, year, "project_budget_fen", "", int(s.get("budget_fen") or 0))
@@ -340,7 +378,7 @@ def item_items(kind: str, division: str, year: int, s: Mapping[str, Any] | None)
         d.add(CITY, 0, "task_progress", s.get("progress") or "unknown", 1)
     elif kind == "target":
         d.add(CITY, 0, "targets", "met" if s.get("met") else "missed" if s.get("missed") else "open", 1)
-    return d.nonzero()
+    return d
 
 
 # ---- reading figures back ----

@@ -11,6 +11,7 @@ from fupin_monitoring.alerts import domain as alert_domain
 from fupin_monitoring.alerts import service as alert_service
 from fupin_monitoring.alerts.domain import default_rules
 from fupin_monitoring.db import INFRA
+from fupin_monitoring.overview.cache import cache_of
 from fupin_monitoring.stream.broadcaster import Broadcaster, Change
 from fupin_monitoring.view import repository as repo
 from fupin_monitoring.view.consumer import ViewConsumer
@@ -50,6 +51,7 @@ async def scan_allocations(runtime: Any, *, today=None) -> list[dict[str, Any]]:
             intents += alert_domain.allocation_intents(row, today=today, calendar=calendar, rules=rules)
         changed = await alert_service.apply_intents(session, intents, rules=rules, calendar=calendar)
     if changed:
+        cache_of(runtime).changed()
         runtime.relay.signal.set()
         notify_alerts(runtime.extras.get("broadcaster"), changed)
     return changed
@@ -70,6 +72,7 @@ def build_view_consumer(runtime: Any) -> ViewConsumer:
     last_scan = {"at": 0.0}
 
     async def on_batch(result: BatchResult, events: list[Envelope]) -> None:
+        cache_of(runtime).changed()
         if result.alerts:
             runtime.relay.signal.set()
             notify_alerts(broadcaster, result.alerts)

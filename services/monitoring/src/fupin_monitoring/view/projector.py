@@ -243,7 +243,7 @@ class _Batch:
         return before, after
 
     def put_household_year(self, before: dict | None, after: dict) -> None:
-        self.deltas.replace(d.household_year_items(before), d.household_year_items(after))
+        self.deltas.replace_rolled(d.household_year_items(before), d.household_year_items(after))
         self.hyears.put((after["household_id"], after["year"]), after)
 
     def put_item(self, kind: str, item_id: str, division: str, year: int, state: dict[str, Any]) -> None:
@@ -251,7 +251,7 @@ class _Batch:
         before = self.items.get(key)
         old = d.item_items(kind, before["division_code"], before["year"], before["state"]) if before else {}
         new = d.item_items(kind, division, year, state)
-        self.deltas.replace(old, new)
+        self.deltas.replace_rolled(old, new)
         self.items.put(key, {"kind": kind, "item_id": item_id, "division_code": division, "year": year,
                              "state": state})
 
@@ -446,13 +446,13 @@ async def _village_assessed(b: _Batch, e: Envelope) -> None:
     before_v = b.villages.get(code)
     after_v = dict(before_v) if before_v else {"village_code": code, "exited_year": None}
     after_v["provincial_poor"] = bool(data.get("provincial_poor_village"))
-    b.deltas.replace(d.village_items(before_v), d.village_items(after_v))
+    b.deltas.replace_rolled(d.village_items(before_v), d.village_items(after_v))
     b.villages.put(code, after_v)
     before_y = b.vyears.get((code, year))
     after_y = {"village_code": code, "year": year, "provincial_poor": after_v["provincial_poor"],
                "eligible": bool(data["eligible"]), "per_capita_income_fen": data.get("per_capita_income_fen"),
                "failed": sorted(data.get("failed") or [])}
-    b.deltas.replace(d.village_year_items(before_y), d.village_year_items(after_y))
+    b.deltas.replace_rolled(d.village_year_items(before_y), d.village_year_items(after_y))
     b.vyears.put((code, year), after_y)
 
 
@@ -463,7 +463,7 @@ async def _village_exited(b: _Batch, e: Envelope) -> None:
     after = dict(before) if before else {"village_code": code}
     after["provincial_poor"] = bool(data.get("provincial_poor_village", True)) or bool(before and before["provincial_poor"])
     after["exited_year"] = int(data["year"])
-    b.deltas.replace(d.village_items(before), d.village_items(after))
+    b.deltas.replace_rolled(d.village_items(before), d.village_items(after))
     b.villages.put(code, after)
 
 

@@ -40,6 +40,7 @@ from fupin_monitoring.alerts.domain import default_rules
 from fupin_monitoring.db import INFRA
 from fupin_monitoring.deps import MonitoringWriter
 from fupin_monitoring.divisions import CITY
+from fupin_monitoring.overview.cache import cache_of
 from fupin_monitoring.view.consumer import ViewConsumer
 from fupin_monitoring.view.live import SOURCES, VIEW_GROUP
 from fupin_monitoring.view.projector import Projector
@@ -177,6 +178,7 @@ async def rebuild(runtime: Any, *, timeout: float = 1800.0, settle_seconds: floa
                     "holds the whole history (retention, or the in-process bus after a restart). Nothing was swapped.",
                     events_replayed=replayed, live_events=live_events)
             await _swap(base, schema, live_group, report)
+            cache_of(runtime).changed()
             report.swapped = True
             report.seconds = round(time.monotonic() - started, 3)
             log.info("view rebuilt: %s", {k: v for k, v in asdict(report).items() if k != "differences"})
