@@ -174,9 +174,17 @@ cmd_env() {
     env | grep '^FUPIN_' | sort | sed 's/^/export /'
 }
 
+# up and down of the same checkout never interleave (parallel test workers, make targets)
+with_lock() {
+    mkdir -p "$STATE"
+    exec 9>"$STATE/stack.lock"
+    flock -w 300 9 || die "another stack.sh up/down holds $STATE/stack.lock"
+    "$@"
+}
+
 case "${1:-}" in
-    up) cmd_up ;;
-    down) cmd_down ;;
+    up) with_lock cmd_up ;;
+    down) with_lock cmd_down ;;
     status) cmd_status ;;
     env) cmd_env ;;
     *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;

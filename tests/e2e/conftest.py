@@ -26,7 +26,7 @@ def running_stack() -> Iterator[None]:
     finally:
         if not was_running:
             down = client_module.stack("down")
-            assert down.returncode == 0, down.stderr
+            assert down.returncode == 0, f"stack.sh down failed:\n{down.stdout}\n{down.stderr}"
 
 
 @pytest.fixture(scope="session")
