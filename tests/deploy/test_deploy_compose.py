@@ -81,12 +81,17 @@ def test_no_secret_is_written_inline(compose) -> None:
     assert not re.search(r"(?i)password\s*[:=]\s*['\"]?(?!\$\{)[A-Za-z0-9]", text)
 
 
-def test_services_get_per_service_databases_and_kafka(compose) -> None:
-    env = compose["services"]["registry"]["environment"]
-    assert env["FUPIN_MODE"] == "production" and env["FUPIN_BUS"] == "kafka"
-    assert env["FUPIN_KAFKA_BOOTSTRAP"] == "kafka:9092"
-    assert env["FUPIN_DEMO_CLIENTS"] == "false"
+def test_each_service_gets_only_its_own_database_and_kafka(compose) -> None:
+    services = compose["services"]
     for name in SERVICES:
-        assert env[f"FUPIN_{name.upper()}_DATABASE_URL"].endswith(f"@postgres:5432/fupin_{name}")
+        for container in (name, f"{name}-relay", f"{name}-consumers"):
+            env = services[container]["environment"]
+            assert env["FUPIN_MODE"] == "production" and env["FUPIN_BUS"] == "kafka"
+            assert env["FUPIN_KAFKA_BOOTSTRAP"] == "kafka:9092" and env["FUPIN_DEMO_CLIENTS"] == "false"
+            urls = {k: v for k, v in env.items() if k.endswith("_DATABASE_URL")}
+            assert list(urls) == [f"FUPIN_{name.upper()}_DATABASE_URL"], container
+            assert urls[f"FUPIN_{name.upper()}_DATABASE_URL"].endswith(f"@postgres:5432/fupin_{name}")
+    migrate = services["migrate"]["environment"]
+    assert {k for k in migrate if k.endswith("_DATABASE_URL")} == {f"FUPIN_{n.upper()}_DATABASE_URL" for n in SERVICES}
     created = compose["configs"]["create-databases"]["content"]
     assert all(f"CREATE DATABASE fupin_{name};" in created for name in SERVICES)
