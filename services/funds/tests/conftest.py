@@ -19,26 +19,32 @@ def funds_settings(url: str, key_file: Path, topic_prefix: str, tmp_path: Path) 
                          data_dir=tmp_path, relay_poll_seconds=0.05, db_pool_size=20, db_max_overflow=40)
 
 
+@pytest.fixture(scope="session")
+def funds_key_file(tmp_path_factory) -> Path:  # noqa: ANN001
+    """One signing key for the whole suite (generating an RSA key per test costs more than the test)."""
+    return tmp_path_factory.mktemp("funds-keys") / "signing-key.json"
+
+
 @pytest.fixture
-async def funds_pg(migrated_pg, key_file, topic_prefix, tmp_path) -> AsyncIterator[Funds]:  # noqa: ANN001
+async def funds_pg(migrated_pg, funds_key_file, topic_prefix, tmp_path) -> AsyncIterator[Funds]:  # noqa: ANN001
     url = await migrated_pg(MIGRATIONS)
     transport = InProcessTransport()
-    harness = ServiceHarness(create_app, funds_settings(url, key_file, topic_prefix, tmp_path), transport=transport)
+    harness = ServiceHarness(create_app, funds_settings(url, funds_key_file, topic_prefix, tmp_path), transport=transport)
     async with harness.running():
         yield Funds(harness, transport)
 
 
 @pytest.fixture
-async def funds_sqlite(key_file, topic_prefix, tmp_path) -> AsyncIterator[Funds]:  # noqa: ANN001
+async def funds_sqlite(funds_key_file, topic_prefix, tmp_path) -> AsyncIterator[Funds]:  # noqa: ANN001
     url = f"sqlite+aiosqlite:///{tmp_path / 'funds.db'}"
     transport = InProcessTransport()
-    harness = ServiceHarness(create_app, funds_settings(url, key_file, topic_prefix, tmp_path), transport=transport)
+    harness = ServiceHarness(create_app, funds_settings(url, funds_key_file, topic_prefix, tmp_path), transport=transport)
     async with harness.running():
         yield Funds(harness, transport)
 
 
 @pytest.fixture(params=["pg", pytest.param("sqlite")])
-async def funds_any(request, migrated_pg, key_file, topic_prefix, tmp_path) -> AsyncIterator[Funds]:  # noqa: ANN001
+async def funds_any(request, migrated_pg, funds_key_file, topic_prefix, tmp_path) -> AsyncIterator[Funds]:  # noqa: ANN001
     """The same test on PostgreSQL and on SQLite (the embedded default)."""
     if request.param == "pg":
         if "pg" not in request.keywords:
@@ -47,6 +53,6 @@ async def funds_any(request, migrated_pg, key_file, topic_prefix, tmp_path) -> A
     else:
         url = f"sqlite+aiosqlite:///{tmp_path / 'funds.db'}"
     transport = InProcessTransport()
-    harness = ServiceHarness(create_app, funds_settings(url, key_file, topic_prefix, tmp_path), transport=transport)
+    harness = ServiceHarness(create_app, funds_settings(url, funds_key_file, topic_prefix, tmp_path), transport=transport)
     async with harness.running():
         yield Funds(harness, transport)

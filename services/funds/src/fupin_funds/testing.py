@@ -24,6 +24,10 @@ HUAIJI_VILLAGE = "441224102203"
 ALL_SCOPES = ["funds:read", "funds:write", "pii:read"]
 
 
+_TOKENS: dict[tuple[str, str, tuple[str, ...], str], dict[str, str]] = {}
+"""Signed tokens per (key file, division, scopes, client): signing one costs ~0.2 s; they live ten minutes."""
+
+
 class Funds:
     """The running service plus helpers; every call goes through HTTP except the registry events, which are
     published on the bus as the registry would."""
@@ -32,16 +36,15 @@ class Funds:
         self.harness = harness
         self.transport = transport
         self.client = harness.client
-        self._tokens: dict[tuple[str, tuple[str, ...], str], dict[str, str]] = {}
 
     # --- auth ------------------------------------------------------------------------------
 
     def auth(self, division: str = CITY, scopes: list[str] | None = None, client_id: str = "tester") -> dict[str, str]:
         """Bearer headers; tokens are cached per (division, scopes, client) since signing one costs ~0.2 s."""
-        key = (division, tuple(scopes or ALL_SCOPES), client_id)
-        if key not in self._tokens:
-            self._tokens[key] = self.harness.auth(division=division, scopes=list(key[1]), client_id=client_id)
-        return dict(self._tokens[key])
+        key = (str(self.harness.settings.auth_key_file), division, tuple(scopes or ALL_SCOPES), client_id)
+        if key not in _TOKENS:
+            _TOKENS[key] = self.harness.auth(division=division, scopes=list(key[2]), client_id=client_id)
+        return dict(_TOKENS[key])
 
     # --- registry events -------------------------------------------------------------------
 
@@ -69,6 +72,16 @@ class Funds:
             return n == len(ids)
 
         await eventually(arrived, message="households in the read copy")
+
+    async def wait_status(self, household_id: uuid.UUID, status: str) -> None:
+        from fupin_funds.beneficiaries.models import BeneficiaryHousehold
+
+        async def arrived() -> bool:
+            async with self.harness.runtime.sessionmaker() as session:
+                row = await session.get(BeneficiaryHousehold, household_id)
+            return row is not None and row.status == status
+
+        await eventually(arrived, message=f"household {household_id} {status} in the read copy")
 
     # --- database snapshots (for "refused, nothing written") ---------------------------------
 

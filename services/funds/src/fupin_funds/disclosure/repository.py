@@ -119,7 +119,8 @@ class DisclosureRepository:
             query = query.where(FundAllocation.id.in_(ids))
         else:
             query = query.where(FundAllocation.parent_division_code == division)
-        return list((await self.session.execute(query.order_by(FundAllocation.division_code, FundAllocation.id))).tuples())
+        rows = await self.session.execute(query.order_by(FundAllocation.division_code, FundAllocation.id))
+        return [(allocation, source) for allocation, source in rows]
 
     async def project_funding_by_level(self, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, int]]:
         """Money allocated to each project, by the level of the source it came from (reversals netted)."""

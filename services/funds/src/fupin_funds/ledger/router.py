@@ -236,8 +236,8 @@ def _figures(code: str, figures: dict[str, int]) -> DivisionFigures:
 
 @router.get("/balances", response_model=DivisionBalance, responses=problem_responses(400))
 async def division_balance(uows: Uows, actor: FundsReader, division: Division = None, year: YearQ = None) -> Response:
-    """Balance and spending rate of a division and of each division directly below it: money that came in
-    (its sources plus allocations from above), money paid out, and the share paid out."""
+    """Balance and spending rate of a division and of each division directly below it that received money:
+    money that came in (its sources plus allocations from above), money paid out, and the share paid out."""
     within = check_division(actor, division)
     below = child_level(within)
     async with uows() as uow:
@@ -245,7 +245,9 @@ async def division_balance(uows: Uows, actor: FundsReader, division: Division = 
         children = await uow.ledger.division_figures(within, year, group_length=PREFIX_LENGTH[below]) if below else {}
     empty = {"sources_fen": 0, "received_fen": 0, "disbursed_fen": 0}
     head = _figures(within, next(iter(total.values()), empty))
-    lines = [_figures(prefix + "0" * (12 - len(prefix)), figures) for prefix, figures in sorted(children.items())]
+    # the group with the division's own code is money held at the division itself: the head row covers it
+    lines = [_figures(prefix + "0" * (12 - len(prefix)), figures) for prefix, figures in sorted(children.items())
+             if prefix + "0" * (12 - len(prefix)) != within]
     return json_response(DivisionBalance(**head.model_dump(), year=year, children=lines))
 
 
