@@ -224,7 +224,8 @@ class _Demo:
             for index, village in enumerate(villages):
                 if index % len(YEARS) != YEARS.index(year):
                     continue  # each poor village gets its project in one of the three years
-                kind = PROJECT_KINDS[rng.randrange(len(PROJECT_KINDS))]
+                # every eighth village of a county gets an asset-income project (photovoltaic station)
+                kind = PROJECT_KINDS[3] if index % 8 == 0 else PROJECT_KINDS[rng.randrange(len(PROJECT_KINDS))]
                 budget = rng.randrange(300_000, 1_500_000, 10_000) * 100
                 plans[county].append((village, kind, budget))
         need = {(c, key): sum(b for v, _, b in p if self._funded_by(v) == key) for c, p in plans.items()
