@@ -31,8 +31,8 @@ from fupin_shared.events import Envelope
 
 log = logging.getLogger(__name__)
 
-LAG_MS = Gauge("fupin_consumer_lag_ms", "Milliseconds from an event's time to its being applied (newest batch); "
-               "grows while events wait", ["group"])
+LAG_MS = Gauge("fupin_consumer_lag_ms", "How far the view trails the events, in ms: the delay from event time to "
+               "applied of the newest batch; growing with wall time while events wait", ["group"])
 EVENT_LAG = Histogram("fupin_monitoring_event_lag_seconds", "Time from an event's time to the view having applied it",
                       ["group"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30))
 
@@ -100,7 +100,7 @@ class ViewConsumer:
                         self.caught_up.set()
                     else:
                         self.caught_up.clear()
-                    LAG_MS.labels(self.group).set(self.current_lag_ms() if self.pending_events or messages else 0)
+                    LAG_MS.labels(self.group).set(self.current_lag_ms())
                     if self._idle is not None:
                         async with self._busy:
                             await self._idle()
