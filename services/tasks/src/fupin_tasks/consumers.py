@@ -6,18 +6,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, event, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from fupin_shared.app import ConsumerSpec, ServiceRuntime
 from fupin_shared.consuming import HandlerRegistry
 from fupin_shared.contracts import funds as F
 from fupin_shared.contracts import registry as R
 from fupin_shared.events import Envelope
-from fupin_tasks.targets.domain import household_flags, housing_safe
 from fupin_tasks.jobs import refresh_requested
+from fupin_tasks.targets.domain import household_flags, housing_safe
 from fupin_tasks.targets.models import FedAllocation, FedHousehold, FedVillage
 
 handlers = HandlerRegistry()
@@ -28,42 +29,70 @@ HOUSEHOLD_EVENTS = [R.HouseholdRegistered, R.HouseholdUpdated, R.HouseholdStatus
                     R.HouseholdExited, R.HouseholdReturned, R.HouseholdRemoved]
 
 
-def _insert(session: AsyncSession):  # noqa: ANN202 - the dialect's INSERT … ON CONFLICT
-    return (pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)(FedHousehold)
+def _pending(session: AsyncSession) -> dict[uuid.UUID, dict[str, Any]]:
+    """Household rows changed in this batch, written in two statements when the batch commits (one
+    statement per event would make a 45 000-household import crawl)."""
+    pending = session.info.get("fed_households")
+    if pending is None:
+        pending = session.info["fed_households"] = {}
+        event.listen(session.sync_session, "before_commit", _write_pending, once=True)
+    return pending
 
 
-async def _upsert_household(session: AsyncSession, event: Envelope) -> uuid.UUID:
-    """One statement per event; a household's events share its key so they arrive in order, and the
-    time guard keeps a replayed older event from overwriting a newer state."""
+def _write_pending(sync_session: Session) -> None:
+    pending = sync_session.info.pop("fed_households", None)
+    if not pending:
+        return
+    dialect = sync_session.get_bind().dialect.name
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(FedHousehold)
+    base = ("village_code", "persons", "status", "identified", "exited", "removed", "updated_at")
+    statement = insert.on_conflict_do_update(
+        index_elements=[FedHousehold.household_id], set_={k: insert.excluded[k] for k in base},
+        where=FedHousehold.updated_at <= insert.excluded.updated_at)
+    sync_session.execute(statement, [{"household_id": hid, **{k: row[k] for k in base}} for hid, row in pending.items()])
+    checks = [{"hid": hid, **row["guarantees"]} for hid, row in pending.items() if row.get("guarantees")]
+    if checks:
+        table = FedHousehold.__table__
+        sync_session.execute(
+            update(table).where(table.c.household_id == bindparam("hid"),
+                                or_(table.c.guarantee_year.is_(None), table.c.guarantee_year <= bindparam("year")))
+            .values(guarantee_year=bindparam("year"), housing_safe=bindparam("housing"),
+                    water_safe=bindparam("water"), medical_insured=bindparam("medical"),
+                    schooling_ok=bindparam("schooling")), checks)
+
+
+def _stage_household(session: AsyncSession, event: Envelope) -> dict[str, Any]:
+    """A household's events share its key, so they arrive in order; within a batch the latest state
+    wins, and at commit the time guard keeps a replayed older event from overwriting a newer state."""
     data = event.data
     household_id = uuid.UUID(str(data["household_id"]))
-    identified, exited, removed = household_flags(str(data.get("status", "")))
-    values = {"village_code": data["village_code"], "persons": int(data.get("persons") or 0),
-              "status": str(data.get("status", "")), "identified": identified, "exited": exited,
-              "removed": removed, "updated_at": event.time}
-    statement = _insert(session).values(household_id=household_id, **values)
-    await session.execute(statement.on_conflict_do_update(
-        index_elements=[FedHousehold.household_id], set_=values,
-        where=FedHousehold.updated_at <= statement.excluded.updated_at))
-    return household_id
+    village, status = str(data["village_code"]), str(data.get("status", ""))
+    if len(village) != 12 or len(status) > 32:
+        raise ValueError(f"household {household_id}: village {village!r} or status {status!r} is malformed")
+    identified, exited, removed = household_flags(status)
+    pending = _pending(session)
+    row = pending.get(household_id)
+    if row is None or event.time >= row["updated_at"]:
+        row = {**(row or {}), "village_code": village, "persons": int(data.get("persons") or 0), "status": status,
+               "identified": identified, "exited": exited, "removed": removed, "updated_at": event.time}
+        pending[household_id] = row
+    return row
 
 
 @handlers.on(*[c.event_type() for c in HOUSEHOLD_EVENTS])
 async def household_changed(session: AsyncSession, event: Envelope) -> None:
-    await _upsert_household(session, event)
+    _stage_household(session, event)
 
 
 @handlers.on(R.GuaranteesAssessed.event_type())
 async def guarantees_assessed(session: AsyncSession, event: Envelope) -> None:
-    household_id = await _upsert_household(session, event)
+    row = _stage_household(session, event)
     data = event.data
     year = int(data["year"])
-    await session.execute(update(FedHousehold).where(
-        FedHousehold.household_id == household_id,
-        or_(FedHousehold.guarantee_year.is_(None), FedHousehold.guarantee_year <= year)).values(
-        guarantee_year=year, housing_safe=housing_safe(data.get("housing_safety")),
-        water_safe=bool(data.get("drinking_water")), medical_insured=bool(data.get("basic_medical")),
-        schooling_ok=bool(data.get("compulsory_education"))))
+    if row.get("guarantees") is None or year >= row["guarantees"]["year"]:
+        row["guarantees"] = {"year": year, "housing": housing_safe(data.get("housing_safety")),
+                             "water": bool(data.get("drinking_water")), "medical": bool(data.get("basic_medical")),
+                             "schooling": bool(data.get("compulsory_education"))}
 
 
 async def _village(session: AsyncSession, code: str, provincial: bool, at: Any) -> FedVillage:
