@@ -440,12 +440,12 @@ class _Demo:
 
     async def loans(self) -> None:
         """Poverty micro-loans (task 21): most repaid, one renewed, one extended, a few overdue."""
-        pool = [(code, hid) for code, ids in sorted(self.households.items()) for hid in ids[-4:]]
+        pool = [hid for _, ids in sorted(self.households.items()) for hid in ids[-4:]]
         if not pool:
             log.info("funds demo: no households in the read copy; loans skipped")
             return
         rng = self.rng
-        for n, (code, household) in enumerate(pool[:60]):
+        for n, household in enumerate(pool[:60]):
             issued = date(2018 + n % 2, 3 + n % 8, 10)
             principal = rng.choice([20_000, 30_000, 50_000]) * 100
             async with self.uow() as uow:
@@ -491,7 +491,7 @@ class _Demo:
         """Photovoltaic stations and collective property of accepted asset-income projects; income 2019–2020."""
         formed = [(pid, village) for year in (2018, 2019) for pid, village, category in self.projects.get(year, [])
                   if category in ("asset_income", "infrastructure")][:12]
-        for n, (project_id, village) in enumerate(formed):
+        for project_id, village in formed:
             async with self.uow() as uow:
                 project = await uow.projects.get(project_id, within=None)
                 if project.status != "accepted":

@@ -79,7 +79,8 @@ async def _distribute(uow: FundsUow, asset_id: uuid.UUID, request: DistributionC
                       actor: Principal) -> AssetDistribution:
     await uow.serialise_writes()
     asset = await uow.assets.get(asset_id, within=actor.division)
-    share = next((s.share_bp for s in await uow.assets.shares(asset.id) if s.village_code == request.village_code), None)
+    shares = await uow.assets.shares(asset.id)
+    share = next((s.share_bp for s in shares if s.village_code == request.village_code), None)
     if request.recipients is not None:
         recipients = [(r.household_id, r.shares) for r in request.recipients]
     else:

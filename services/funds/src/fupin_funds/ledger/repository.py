@@ -21,6 +21,10 @@ from fupin_funds.ledger.models import Disbursement, FundAllocation, FundSource, 
 from fupin_shared.auth.principal import division_range
 
 
+def _available() -> Any:
+    return FundAllocation.net_amount_fen - FundAllocation.allocated_fen - FundAllocation.disbursed_fen
+
+
 def _in(column: Any, division: str) -> Any:
     low, high = division_range(division)
     return column.between(low, high)
@@ -148,7 +152,7 @@ class LedgerRepository:
         result = await self.session.execute(
             update(FundAllocation).where(
                 FundAllocation.id == allocation_id, FundAllocation.reversal_of.is_(None),
-                FundAllocation.net_amount_fen - FundAllocation.allocated_fen - FundAllocation.disbursed_fen >= amount_fen)
+                _available() >= amount_fen)
             .values({column: target + amount_fen})
             .execution_options(synchronize_session=False))
         return result.rowcount == 1
@@ -166,7 +170,7 @@ class LedgerRepository:
         result = await self.session.execute(
             update(FundAllocation).where(
                 FundAllocation.id == allocation_id, FundAllocation.reversal_of.is_(None),
-                FundAllocation.net_amount_fen - FundAllocation.allocated_fen - FundAllocation.disbursed_fen >= amount_fen)
+                _available() >= amount_fen)
             .values(net_amount_fen=FundAllocation.net_amount_fen - amount_fen)
             .execution_options(synchronize_session=False))
         return result.rowcount == 1

@@ -91,7 +91,8 @@ async def source_history(source_id: uuid.UUID, uows: Uows, actor: FundsReader) -
 # --- allocations ---------------------------------------------------------------------------------
 
 @router.post("/allocations", status_code=201, response_model=AllocationRead, responses=problem_responses(404, 409))
-async def allocate_funds(body: AllocationCreate, uows: Uows, actor: FundsWriter, idempotency: IdempotencyDep) -> Response:
+async def allocate_funds(body: AllocationCreate, uows: Uows, actor: FundsWriter,
+                         idempotency: IdempotencyDep) -> Response:
     """Allocate from a source or a parent allocation to a division or a project. Children never exceed their
     parent: 409 ``allocation-exceeds-parent`` (nothing written), also under concurrent requests."""
 

@@ -32,7 +32,8 @@ class SourceCreate(Schema):
 
 
 class SourceAdjustmentCreate(Schema):
-    amount_fen: Annotated[int, Field(ge=-(10**14), le=10**14, strict=True, description="Signed correction in fen (≠ 0)")]
+    amount_fen: Annotated[int, Field(ge=-(10**14), le=10**14, strict=True,
+                                     description="Signed correction in fen (≠ 0)")]
     reason: LongText
     document_no: DocumentNo | None = None
 

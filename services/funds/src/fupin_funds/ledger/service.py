@@ -121,7 +121,8 @@ async def _allocate(uow: FundsUow, request: AllocationCreate, *, actor: Principa
         if project.status not in FUNDABLE_PROJECT_STATUSES:
             raise ProjectNotFundable(project.id, project.status)
         if project.funded_fen + request.amount_fen > project.budget_fen:
-            raise AllocationExceedsProjectBudget(project_id=project.id, unfunded_fen=project.budget_fen - project.funded_fen,
+            raise AllocationExceedsProjectBudget(project_id=project.id,
+                                                 unfunded_fen=project.budget_fen - project.funded_fen,
                                                  requested_fen=request.amount_fen)
     parent_id = parent.id if parent is not None else source_id
     if not balance.fits(request.amount_fen):
@@ -204,7 +205,8 @@ async def reverse_allocation(uow: FundsUow, allocation_id: uuid.UUID, request: A
         entry = FundAllocation(
             id=uuid7(), source_id=node.source_id, parent_allocation_id=node.parent_allocation_id, reversal_of=node.id,
             path=node.path, division_code=node.division_code, parent_division_code=node.parent_division_code,
-            project_id=node.project_id, recipient=node.recipient, year=node.year, document_no=request.document_no or node.document_no,
+            project_id=node.project_id, recipient=node.recipient, year=node.year,
+            document_no=request.document_no or node.document_no,
             note=request.reason, amount_fen=-amount, net_amount_fen=0, allocated_fen=0, disbursed_fen=0,
             created_by=actor.sub)
         uow.ledger.add(entry)
@@ -251,7 +253,8 @@ async def _disburse(uow: FundsUow, request: DisbursementCreate, *, actor: Princi
     if project_id is not None:
         project = await uow.projects.get(project_id, within=actor.division)
         if not within(project.village_code, allocation.division_code):
-            raise PayeeMismatch(f"Project {project.id} lies outside the allocation's division {allocation.division_code}.")
+            raise PayeeMismatch(f"Project {project.id} lies outside the allocation's division "
+                                f"{allocation.division_code}.")
         progress = request.progress_pct if request.progress_pct is not None else project.progress_pct
         errors = domain.project_payment_errors(
             status=project.status, budget_fen=project.budget_fen, disbursed_fen=project.disbursed_fen,

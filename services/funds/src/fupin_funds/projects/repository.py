@@ -116,8 +116,8 @@ class ProjectRepository:
     async def pay(self, project_id: uuid.UUID, amount_fen: int, *, cap_fen: int, progress_pct: int | None) -> bool:
         values: dict[str, Any] = {"disbursed_fen": Project.disbursed_fen + amount_fen}
         if progress_pct is not None:
-            values["progress_pct"] = func.max(Project.progress_pct, progress_pct) \
-                if self.session.get_bind().dialect.name == "sqlite" else func.greatest(Project.progress_pct, progress_pct)
+            larger = func.max if self.session.get_bind().dialect.name == "sqlite" else func.greatest
+            values["progress_pct"] = larger(Project.progress_pct, progress_pct)
         result = await self.session.execute(
             update(Project).where(Project.id == project_id, Project.disbursed_fen + amount_fen <= cap_fen)
             .values(values).execution_options(synchronize_session=False))
@@ -139,7 +139,8 @@ class ProjectRepository:
             .where(_in(Project.village_code, within)))
         return [(p, int(a), int(d)) for p, a, d in rows]
 
-    async def performance_by_project(self, *, within: str, year: int | None) -> list[tuple[Project, list[PerformanceTarget]]]:
+    async def performance_by_project(self, *, within: str, year: int | None
+                                     ) -> list[tuple[Project, list[PerformanceTarget]]]:
         query = select(Project).where(_in(Project.village_code, within))
         if year is not None:
             query = query.where(Project.year == year)

@@ -48,7 +48,8 @@ async def _one(uows: Uows, project_id: uuid.UUID, *, within: str, status_code: i
 
 
 @router.post("/projects", status_code=201, response_model=ProjectRead, responses=problem_responses(409))
-async def register_project(body: ProjectCreate, uows: Uows, actor: FundsWriter, idempotency: IdempotencyDep) -> Response:
+async def register_project(body: ProjectCreate, uows: Uows, actor: FundsWriter,
+                           idempotency: IdempotencyDep) -> Response:
     """Enter a project in the county project library (储备): village, category, content, budget, the plan task
     it serves, beneficiary households (checked against the registry's events) and performance targets."""
 
