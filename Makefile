@@ -10,7 +10,7 @@ PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 PYTEST_ARGS ?=
 SCALE ?= small
 
-.PHONY: help run test test-unit stack-up stack-down infra-up infra-down bench soak clean venv
+.PHONY: chromium help run test test-unit stack-up stack-down infra-up infra-down bench soak clean venv
 
 help:
 	@echo "make run         the embedded default on http://127.0.0.1:8000 (SQLite, in-process bus, demo data)"
@@ -31,7 +31,12 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/fupin run
 
-test: $(STAMP)
+# Debian's Chromium for the dashboard's browser test (Playwright drives it; it never downloads a browser)
+chromium:
+	@command -v chromium >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; }
+
+test: $(STAMP) chromium
 	@deploy/local/pg.sh install && deploy/local/kafka.sh install
 	@started=$$(date +%s); \
 	FUPIN_PG_FAST=1 deploy/local/pg.sh start && deploy/local/kafka.sh start || { deploy/local/kafka.sh stop; deploy/local/pg.sh stop; exit 1; }; \
