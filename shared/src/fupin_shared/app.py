@@ -55,6 +55,8 @@ class ServiceDefinition:
     routers: list[APIRouter]
     consumers: list[ConsumerSpec] = field(default_factory=list)
     on_startup: Callable[["ServiceRuntime"], Awaitable[None]] | None = None
+    on_shutdown: Callable[["ServiceRuntime"], Awaitable[None]] | None = None
+    """Releases what ``on_startup`` acquired (called before the engine is disposed)."""
     background: list[Callable[["ServiceRuntime"], Awaitable[None]]] = field(default_factory=list)
     """Periodic jobs (e.g. overdue detection) run as tasks beside the relay."""
 
@@ -135,6 +137,8 @@ async def stop_runtime(runtime: ServiceRuntime, *, own_transport: bool) -> None:
     runtime.tasks.clear()
     if own_transport:
         await runtime.transport.stop()
+    if runtime.definition.on_shutdown is not None:
+        await runtime.definition.on_shutdown(runtime)
     await runtime.engine.dispose()
 
 

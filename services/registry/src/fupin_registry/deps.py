@@ -10,7 +10,7 @@ from fupin_shared.auth.principal import Principal
 from fupin_shared.http.etag import parse_if_match
 
 
-def _uows(request: Request) -> Callable[[], RegistryUow]:
+async def _uows(request: Request) -> Callable[[], RegistryUow]:
     return request.app.state.runtime.uow
 
 

@@ -5,12 +5,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from fupin_registry.deps import RegistryReader, RegistryWriter, Uows
 from fupin_registry.households import domain, service
 from fupin_registry.households.domain import Step
+from fupin_registry.households.repository import HouseholdReads
 from fupin_registry.households.schemas import (CancelExitIn, ExitIn, ExitNoticeIn, FollowUpIn, HistoryEntry,
                                               HouseholdAsOf, HouseholdCreate, HouseholdPage, HouseholdRead,
                                               HouseholdUpdate, IdentificationStepIn, MemberIn, MemberLeave, MemberPage,
@@ -88,7 +89,7 @@ async def list_households(uows: Uows, actor: RegistryReader,
 
 @router.get("/households/{household_id}", response_model=HouseholdRead | HouseholdAsOf,
             responses=problem_responses(404))
-async def get_household(household_id: HouseholdId, uows: Uows, actor: RegistryReader,
+async def get_household(household_id: HouseholdId, request: Request, uows: Uows, actor: RegistryReader,
                         as_of: Annotated[datetime | None, Query(
                             description="Rebuild the state at this time from the household's events")] = None
                         ) -> Response:
@@ -107,11 +108,15 @@ async def get_household(household_id: HouseholdId, uows: Uows, actor: RegistryRe
             removal_year=snapshot.removal_year, removal_reason=snapshot.removal_reason,
             members=list(snapshot.members.values()), incomes=snapshot.incomes, guarantees=snapshot.guarantees,
             measures=snapshot.measures, events=snapshot.events, last_event_at=snapshot.last_event_at))
-    async with uows() as uow:
-        household, members = await uow.households.read(household_id, within=actor.division)
-        if actor.may_read_pii:
-            _log_unmasked(uow, actor, [household_id], [household.village_code], "household.read")
-            await uow.commit()
+    pool = request.app.state.runtime.extras.get("read_pool")
+    if actor.may_read_pii or pool is None:
+        async with uows() as uow:
+            household, members = await uow.households.read(household_id, within=actor.division)
+            if actor.may_read_pii:
+                _log_unmasked(uow, actor, [household_id], [household.village_code], "household.read")
+                await uow.commit()
+    else:
+        household, members = await HouseholdReads(pool).read(household_id, within=actor.division)
     return _household(household, members, actor)
 
 

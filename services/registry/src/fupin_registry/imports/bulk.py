@@ -5,6 +5,7 @@ registered, ID numbers already active) are one query each."""
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,11 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fupin_registry.imports import prepare as p
 
 _SQLITE_CHUNK = 400
-
-
-def _lightweight(name: str, columns: tuple[str, ...]) -> sa.TableClause:
-    # untyped columns: values are already in their stored form (JSON as text, UUIDs as objects)
-    return sa.table(name, *(sa.column(c) for c in columns))
 
 
 class BulkWriter:
@@ -87,24 +83,43 @@ class BulkWriter:
                 if rows:
                     await conn.copy_records_to_table(table, records=rows, columns=list(columns))
         else:
+            connection = await self.session.connection()
             for table, (columns, rows) in tables.items():
                 if rows:
-                    target = _lightweight(table, columns)
-                    await self.session.execute(target.insert(), [dict(zip(columns, _sqlite(r), strict=True))
-                                                                 for r in rows])
+                    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                    await connection.exec_driver_sql(sql, _sqlite_rows(rows, columns))
         return len(tables["outbox"][1])
 
 
-def _sqlite(row: tuple) -> tuple:
-    # SQLite stores UUIDs as 32 hex characters (SQLAlchemy's Uuid type) and datetimes as text
+def _sqlite_value(value: Any) -> Any:
+    # SQLite storage as SQLAlchemy writes it: UUIDs as 32 hex characters, datetimes and dates as text
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _sqlite_rows(rows: list[tuple], columns: tuple[str, ...]) -> list[tuple]:
+    """Convert only the columns that need it (decided from the first row: columns have one type each)."""
+    first = rows[0]
+    plain = (str, int, float, bool, type(None))
+    uuids = [i for i, c in enumerate(columns) if c in p.UUID_COLUMNS]
+    convert = [i for i, v in enumerate(first) if not isinstance(v, plain) or v is None]
+    memo: dict[Any, Any] = {}  # timestamps and dates repeat within a batch
     out = []
-    for value in row:
-        if isinstance(value, uuid.UUID):
-            out.append(value.hex)
-        elif hasattr(value, "tzinfo") and hasattr(value, "hour"):
-            out.append(value.strftime("%Y-%m-%d %H:%M:%S.%f"))
-        elif hasattr(value, "isoformat") and not isinstance(value, str):
-            out.append(value.isoformat())
-        else:
-            out.append(value)
-    return tuple(out)
+    for row in rows:
+        values = list(row)
+        for i in uuids:
+            values[i] = values[i].replace("-", "")
+        for i in convert:
+            value = values[i]
+            if value is not None and not isinstance(value, plain):
+                converted = memo.get(value)
+                if converted is None:
+                    converted = memo[value] = _sqlite_value(value)
+                values[i] = converted
+        out.append(tuple(values))
+    return out

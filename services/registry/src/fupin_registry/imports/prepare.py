@@ -9,6 +9,8 @@ serialised once with orjson.
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -23,7 +25,6 @@ from fupin_registry.imports import layout
 from fupin_registry.records import domain as records_domain
 from fupin_registry.schemas import YEAR_MAX, YEAR_MIN
 from fupin_shared.auth.principal import division_range
-from fupin_shared.db import uuid7
 
 SOURCE = "/fupin/registry"
 T_REGISTERED = "fupin.registry.household.registered.v1"
@@ -97,6 +98,24 @@ class Context:
     def in_division(self, code: str) -> bool:
         low, high = self._range
         return low <= code <= high
+
+
+_random = random.Random()  # seeded from os.urandom; ids need to be unique, not secret
+
+
+def uuid7_text() -> str:
+    """A time-ordered UUID (RFC 9562 v7) as text — asyncpg encodes text UUIDs in C, and building a
+    ``uuid.UUID`` per row would be the importer's largest cost."""
+    ms = time.time_ns() // 1_000_000
+    rand = _random.getrandbits(74)
+    value = (ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & 0x3FFFFFFFFFFFFFFF)
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_REPEATABLE = frozenset(layout.HOUSEHOLD_FIELDS) - {"household_no"}
+UUID_COLUMNS = frozenset({"id", "household_id", "event_id"})
+"""Columns holding UUIDs as text (SQLite stores them as 32 hex digits)."""
 
 
 class _Invalid(Exception):
@@ -235,9 +254,8 @@ def prepare(group: list[tuple[int, dict[str, str], list[str]]], ctx: Context) ->
 
     # household columns: from the first row; later rows may repeat them or leave them empty
     for number, row, _ in group[1:]:
-        for name in layout.HOUSEHOLD_FIELDS:
-            value = row.get(name, "")
-            if value and name != "household_no" and value != head_row.get(name, ""):
+        for name, value in row.items():
+            if name in _REPEATABLE and value != head_row.get(name, ""):
                 fail(number, name, "differs from the household's first row")
     h: dict[str, Any] = {}
     try:
@@ -341,7 +359,7 @@ def _build(group: list[tuple[int, dict[str, str], list[str]]], h: dict[str, Any]
     household_no = head_row["household_no"]
     village = head_row["village_code"]
     now = datetime.now(UTC)
-    hid = uuid7()
+    hid = uuid7_text()
     status = h["status"]
     persons = len(drafts)
     head = next(d for d in drafts if d.relation == "head")
@@ -358,18 +376,18 @@ def _build(group: list[tuple[int, dict[str, str], list[str]]], h: dict[str, Any]
                  h["return_year"], h["return_cause"], h["removal_year"], h["removal_reason"], fingerprint, 1, now, now)
     base = {"household_id": hid, "village_code": village, "status": status, "persons": persons}
     actor, division = ctx.actor, village
-    subject = str(hid)
+    subject = hid
     events: list[tuple] = []
 
     def event(event_type: str, data: dict[str, Any]) -> None:
-        events.append((uuid7(), event_type, SOURCE, subject, division, actor, orjson.dumps(data).decode(), now))
+        events.append((uuid7_text(), event_type, SOURCE, subject, division, actor, orjson.dumps(data).decode(), now))
 
     event(T_REGISTERED, {**base, "labour_type": h["labour_type"], "poverty_causes": causes,
                          "guarantee_type": h["guarantee_type"], "year": registered_year})
     members = []
     id_numbers = []
     for draft, number in zip(drafts, numbers, strict=True):
-        mid = uuid7()
+        mid = uuid7_text()
         members.append((mid, hid, draft.id_number, draft.name, draft.sex, draft.birth_date, draft.relation,
                         draft.in_school, draft.education, draft.health, draft.disability_grade,
                         draft.medical_insurance, draft.pension_insurance, draft.labour_skill, draft.employment,
