@@ -4,10 +4,13 @@ some late, some returned for revision, a few never sent — judged for overdue a
 plus a few supervision findings. Idempotent (skipped once reports exist); deterministic."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
+
+from sqlalchemy.exc import OperationalError
 
 from fupin_shared.app import ServiceRuntime
 from fupin_shared.auth.principal import Principal
@@ -162,11 +165,14 @@ FINDINGS = [
 
 
 async def _findings(runtime: ServiceRuntime, config: TasksConfig, rng: random.Random) -> int:
+    async with runtime.uow() as uow:
+        if await uow.findings.any():
+            return 0
     office = _principal(OFFICE, review=True)
     count = 0
     for kind, severity, unit, division, task, title, found_on, days, evidence_after, closed_after in FINDINGS:
         rectify_by = found_on + timedelta(days=days)
-        finding = await record_finding(runtime.uow(), FindingCreate(
+        finding = await _retrying(record_finding, runtime.uow(), FindingCreate(
             kind=kind, severity=severity, title=title, found_on=found_on, rectify_by=rectify_by, task_number=task,
             unit=unit, division_code=division,
             description=f"{found_on.year}年脱贫攻坚{'督查' if kind == 'supervision' else '巡查' if kind == 'inspection' else '约谈' if kind == 'interview' else '监督投诉'}发现：{title}。请于{rectify_by}前完成整改并报送整改材料。"),
@@ -178,13 +184,13 @@ async def _findings(runtime: ServiceRuntime, config: TasksConfig, rng: random.Ra
                                                                 scopes=frozenset({"tasks:read", "tasks:write"}),
                                                                 division=division)
         submitted_on = found_on + timedelta(days=evidence_after)
-        finding = await submit_evidence(runtime.uow(), finding.id, EvidenceSubmit(
+        finding = await _retrying(submit_evidence, runtime.uow(), finding.id, EvidenceSubmit(
             description="已制定整改方案，逐项整改到位，相关台账已补齐并公示。", rectified_on=submitted_on - timedelta(days=2),
             documents=[{"title": "整改情况报告", "reference": f"整改〔{submitted_on.year}〕{rng.randint(10, 99)}号"}]),
             actor=responsible, config=config, expected_version=finding.version, now=_at(submitted_on, rng))
         if closed_after is not None:
             closed_on = submitted_on + timedelta(days=closed_after)
-            await close_finding(runtime.uow(), finding.id, FindingClose(closed_on=closed_on, comment="经核查，整改到位，同意销号。"),
+            await _retrying(close_finding, runtime.uow(), finding.id, FindingClose(closed_on=closed_on, comment="经核查，整改到位，同意销号。"),
                                 actor=office, config=config, expected_version=finding.version, now=_at(closed_on, rng))
     return count
 
@@ -197,12 +203,26 @@ async def load_demo(runtime: ServiceRuntime) -> None:
         demo_done(runtime).set()
 
 
+async def _retrying(step, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """Run one demo step, again if SQLite was busy (the embedded default's consumers catch up on a
+    large registry import at the same time). Every step is idempotent or wrote nothing when refused."""
+    for attempt in range(6):
+        try:
+            return await step(*args, **kwargs)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 5:
+                raise
+            log.info("tasks demo: database busy, retrying %s", step.__name__)
+            await asyncio.sleep(1 + attempt)
+    return None
+
+
 async def _load(runtime: ServiceRuntime) -> None:
     started = time.perf_counter()
     config = config_for(runtime.settings)
     async with runtime.uow() as uow:
         plan = await uow.plans.plan()
-        if await uow.reports.submitted_on(plan.id):
+        if await uow.reports.submitted_on(plan.id) and await uow.findings.any():
             log.info("tasks demo: already loaded")
             return
         duties = await plan_obligations(uow, plan, config)
@@ -212,18 +232,18 @@ async def _load(runtime: ServiceRuntime) -> None:
         cells = [(c.task_number, c.unit) for c in await uow.plans.cells(plan.id) if not units[c.unit].collective]
     rng = random.Random(20181210)
     plans = _work_plans(cells, titles, rng)
-    filed = await backfill_work_plans(runtime.uow(), plans, actor=f"demo:{OFFICE}", plan_id=plan.id)
+    filed = await _retrying(backfill_work_plans, runtime.uow(), plans, actor=f"demo:{OFFICE}", plan_id=plan.id)
     log.info("tasks demo: %d work plans", filed)
     history = _history(duties, config, titles, target_ids, rng)
-    reports = await backfill_reports(runtime.uow(), history, config=config, reviewer=f"demo:{OFFICE}",
-                                     actor="demo:departments", plan_id=plan.id)
+    reports = await _retrying(backfill_reports, runtime.uow(), history, config=config, reviewer=f"demo:{OFFICE}",
+                              actor="demo:departments", plan_id=plan.id)
     log.info("tasks demo: %d reports (%d obligations)", reports, len(duties))
     findings = await _findings(runtime, config, rng)
     checks = sorted({config.schedule.calendar.add_working_days(d.due_on, 1) for d in duties}
                     | {date(2020, 1, 2), date(2021, 1, 4)})
     overdue = 0
     for today in checks:
-        result = await detect_overdue(runtime.uow(), today=today, config=config, actor="demo:overdue-job")
+        result = await _retrying(detect_overdue, runtime.uow(), today=today, config=config, actor="demo:overdue-job")
         overdue += result.reports + result.findings + result.targets
     log.info("tasks demo: %d findings; %d overdue notices over %d historical checks; %.1f s",
              findings, overdue, len(checks), time.perf_counter() - started)

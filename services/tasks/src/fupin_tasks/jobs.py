@@ -43,11 +43,11 @@ async def targets_refresher(runtime: ServiceRuntime) -> None:
 async def overdue_job(runtime: ServiceRuntime) -> None:
     """Every ``overdue_interval_seconds``: publish what became overdue as of today (UTC+8) and
     recompute the fed targets. The first run waits until the demo history is loaded (it judges
-    itself as of its own dates) or ``overdue_initial_delay_seconds`` have passed."""
+    itself as of its own dates) or ``overdue_first_run_after`` seconds have passed."""
     settings = runtime.settings
     config = config_for(settings)
     try:
-        await asyncio.wait_for(demo_done(runtime).wait(), settings.overdue_initial_delay_seconds)
+        await asyncio.wait_for(demo_done(runtime).wait(), settings.overdue_first_run_after)
     except TimeoutError:
         pass
     while True:

@@ -22,12 +22,20 @@ class TasksSettings(ServiceSettings):
     review_units: list[str] = ["市扶贫开发领导小组办公室"]
     """Units whose users accept or return reports and record and close findings (the leading-group
     office). A token with scope ``tasks:review`` may do the same; so may a city-wide admin."""
-    overdue_initial_delay_seconds: float = 600.0
-    """The periodic overdue check first runs once the demo history is loaded (embedded default) or
-    this long after startup, whichever comes first; so a history is judged as of its own dates."""
+    overdue_initial_delay_seconds: float | None = None
+    """The periodic overdue check first runs once the demo history is loaded or this long after
+    startup, whichever comes first, so that a history is judged as of its own dates. Default: an
+    hour in the embedded default (whose demo loads after the registry's and funds'), 30 s otherwise."""
     overdue_interval_seconds: float = 3600.0
     target_refresh_seconds: float = 2.0
     """Fed targets are recomputed at most this often while registry/funds events arrive."""
+
+
+    @property
+    def overdue_first_run_after(self) -> float:
+        if self.overdue_initial_delay_seconds is not None:
+            return self.overdue_initial_delay_seconds
+        return 3600.0 if self.mode == "embedded" else 30.0
 
 
 @lru_cache

@@ -31,13 +31,14 @@ def test_a_reported_target_is_judged_when_the_report_covering_the_deadline_is_du
 
 
 def test_figures_from_counts():
+    empty_villages = compute_figures(Counts())["provincial_villages_exited"]  # nothing known yet: no figure
     figures = compute_figures(Counts(households_identified=200, households_exited=150, households_assessed=100,
                                      housing_and_water_safe=90, drinking_water_safe=95, basic_medical_insured=100,
                                      child_out_of_school=2, provincial_villages_exited=37,
                                      allocations_city_county=8, allocations_disclosed=6,
                                      funds_allocated_fen=1_000_000, funds_disbursed_fen=250_000))
     assert figures["household_exit_rate_pct"] == 75.0 and figures["housing_and_water_safe_pct"] == 90.0
-    assert figures["provincial_villages_exited"] == 37 and figures["allocations_disclosed_pct"] == 75.0
+    assert figures["provincial_villages_exited"] == 37 and empty_villages is None and figures["allocations_disclosed_pct"] == 75.0
     assert figures["funds_spending_rate_pct"] == 25.0 and figures["households_with_child_out_of_school"] == 2
     empty = compute_figures(Counts())
     assert empty["household_exit_rate_pct"] is None and empty["households_with_child_out_of_school"] is None

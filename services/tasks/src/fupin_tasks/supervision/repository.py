@@ -30,6 +30,9 @@ class FindingRepository:
             raise FindingNotFound(finding_id)
         return row
 
+    async def any(self) -> bool:
+        return await self.session.scalar(select(Finding.id).limit(1)) is not None
+
     async def page(self, *, within: str, kind: str | None, state: str | None, unit: str | None,
                    task_number: int | None, year: int | None, due_before: date | None,
                    after: uuid.UUID | None, limit: int) -> list[Finding]:

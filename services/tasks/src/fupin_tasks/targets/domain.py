@@ -109,7 +109,8 @@ def compute_figures(c: Counts) -> dict[str, float | None]:
         "basic_medical_insured_pct": pct(c.basic_medical_insured, c.households_assessed),
         "households_with_child_out_of_school": float(c.child_out_of_school) if c.households_assessed else None,
         "provincial_villages": float(c.provincial_villages),
-        "provincial_villages_exited": float(c.provincial_villages_exited),
+        "provincial_villages_exited": (float(c.provincial_villages_exited)
+                                       if c.provincial_villages or c.provincial_villages_exited else None),
         "allocations_city_county": float(c.allocations_city_county),
         "allocations_disclosed_pct": pct(c.allocations_disclosed, c.allocations_city_county),
         "funds_allocated_fen": float(c.funds_allocated_fen),
