@@ -1,0 +1,129 @@
+"""The field app over HTTP: the household delta (cursor, 304, gzip, removals) and the batched upload."""
+import gzip
+
+import pytest
+from sqlalchemy import select
+
+from fupin_registry.db import INFRA
+from fupin_shared.testing import eventually
+
+pytestmark = pytest.mark.pg
+
+
+async def _all_published(harness):
+    async with harness.runtime.sessionmaker() as s:
+        rows = (await s.scalars(select(INFRA.Outbox.published_at))).all()
+    return rows and all(rows)
+
+
+async def _register(h, body):
+    r = await h.client.post("/v1/households", json=body, headers=h.auth())
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def test_household_delta_cursor_conditional_get_and_removals(any_registry, household_body, reg):
+    h = any_registry
+    county = h.auth(division=reg.COUNTY, scopes=["registry:read", "registry:write"])
+    mine = [await _register(h, household_body()) for _ in range(3)]
+    other = await _register(h, household_body(village=reg.OTHER_COUNTY_VILLAGE))
+    await eventually(lambda: _all_published(h))
+
+    first = await h.client.get("/v1/sync/households", params={"limit": 2}, headers=county)
+    assert first.status_code == 200, first.text
+    page1 = first.json()
+    assert page1["has_more"] is True and len(page1["items"]) == 2
+    assert "address" not in page1["items"][0]  # nulls omitted
+    assert page1["items"][0]["head"]["name"].endswith("*")  # masked without pii:read
+    second = (await h.client.get("/v1/sync/households", params={"since": page1["next_cursor"], "limit": 2},
+                                 headers=county)).json()
+    ids = {i["id"] for i in page1["items"] + second["items"]}
+    assert ids == {m["id"] for m in mine} and other["id"] not in ids and second["has_more"] is False
+
+    # nothing changed: the same answer, and a conditional GET gets 304
+    again = await h.client.get("/v1/sync/households", params={"since": second["next_cursor"]}, headers=county)
+    assert again.json()["items"] == [] and again.json()["removed"] == []
+    not_modified = await h.client.get("/v1/sync/households", params={"since": second["next_cursor"]},
+                                      headers={**county, "If-None-Match": again.headers["etag"]})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+
+    # one amended, one removed: only they come back
+    target, gone = mine[0], mine[1]
+    r = await h.client.patch(f"/v1/households/{target['id']}", json={"address": "新村3号"},
+                             headers={**county, "If-Match": '"v1"'})
+    assert r.status_code == 200, r.text
+    r = await h.client.post(f"/v1/households/{gone['id']}/removal", json={"year": 2020, "reason": "property"},
+                            headers={**county, "If-Match": '"v1"'})
+    assert r.status_code == 200, r.text
+    await eventually(lambda: _all_published(h))
+    delta = (await h.client.get("/v1/sync/households", params={"since": second["next_cursor"]},
+                                headers=county)).json()
+    assert [i["id"] for i in delta["items"]] == [target["id"]] and delta["items"][0]["version"] == 2
+    assert delta["removed"] == [gone["id"]]
+
+    # a full sync with many households compresses (gzip from the spine)
+    big = await h.client.get("/v1/sync/households", headers={**county, "Accept-Encoding": "gzip"})
+    assert big.headers.get("content-encoding") == "gzip"
+    assert len(big.json()["items"]) == 2
+
+
+async def test_sync_refuses_other_division_and_bad_cursor(registry, reg):
+    county = registry.auth(division=reg.COUNTY, scopes=["registry:read"])
+    r = await registry.client.get("/v1/sync/households", params={"division": "441224000000"}, headers=county)
+    assert r.status_code == 403
+    r = await registry.client.get("/v1/sync/households", params={"since": "garbage"}, headers=county)
+    assert r.status_code == 400 and r.json()["type"].endswith("invalid-cursor")
+
+
+async def test_codelists_for_offline_are_conditional(registry):
+    r = await registry.client.get("/v1/sync/codelists", headers=registry.auth(scopes=["registry:read"]))
+    assert r.status_code == 200 and any(c["name"] == "poverty_cause" for c in r.json()["items"])
+    r2 = await registry.client.get("/v1/sync/codelists", headers={**registry.auth(scopes=["registry:read"]),
+                                                                  "If-None-Match": r.headers["etag"]})
+    assert r2.status_code == 304
+
+
+async def test_batch_applies_good_items_and_reports_conflict_and_refusal(any_registry, household_body, reg):
+    h = any_registry
+    existing = await _register(h, household_body())
+    hid = existing["id"]
+    r = await h.client.patch(f"/v1/households/{hid}", json={"address": "a"}, headers={**h.auth(), "If-Match": '"v1"'})
+    assert r.status_code == 200
+    bad = household_body()
+    bad["head"]["id_number"] = bad["head"]["id_number"][:17] + ("0" if bad["head"]["id_number"][17] != "0" else "1")
+    new_member = household_body()["head"] | {"relation": "son"}
+    items = [
+        {"operation": "register_household", "idempotency_key": "dev1-1", "body": household_body()},
+        {"operation": "amend_household", "target": hid, "if_match": '"v1"', "idempotency_key": "dev1-2",
+         "body": {"address": "stale"}},
+        {"operation": "register_household", "idempotency_key": "dev1-3", "body": bad},
+        {"operation": "add_member", "target": hid, "idempotency_key": "dev1-4", "body": new_member},
+        {"operation": "record_measure", "target": hid, "idempotency_key": "dev1-5",
+         "body": {"type": "industry", "amount_fen": 50000, "date": "2020-05-01"}},
+        {"operation": "amend_household", "target": hid, "idempotency_key": "dev1-6", "body": {"address": "x"}},
+    ]
+    r = await h.client.post("/v1/households/batch", json={"items": items}, headers=h.auth())
+    assert r.status_code == 200, r.text
+    out = r.json()
+    results = [x["result"] for x in out["results"]]
+    assert results == ["applied", "conflict", "refused", "applied", "applied", "refused"], out
+    assert out["results"][1]["current_version"] == 2 and out["results"][1]["status"] == 412
+    assert out["results"][2]["problem"]["type"].endswith("validation-error")
+    assert out["results"][5]["status"] == 428
+    assert (out["applied"], out["conflicts"], out["refused"]) == (3, 1, 2)
+    counts = await reg.count_rows(h, "household", "member", "measure")
+    assert counts == {"household": 2, "member": 5, "measure": 1}
+
+    # the device retries the whole batch: applied items replay, nothing is written twice
+    again = (await h.client.post("/v1/households/batch", json={"items": items}, headers=h.auth())).json()
+    assert [x["result"] for x in again["results"]] == results
+    assert again["results"][0]["resource"]["id"] == out["results"][0]["resource"]["id"]
+    assert await reg.count_rows(h, "household", "member", "measure") == counts
+
+
+async def test_batch_needs_write_scope_and_writes_nothing(registry, household_body, reg):
+    items = [{"operation": "register_household", "idempotency_key": "k", "body": household_body()}]
+    r = await registry.client.post("/v1/households/batch", json={"items": items},
+                                   headers=registry.auth(scopes=["registry:read"]))
+    assert r.status_code == 403
+    assert (await reg.count_rows(registry, "household"))["household"] == 0
