@@ -1,5 +1,4 @@
 """The demo data set (through the use cases, on SQLite as ``make run`` does) and the migration's downgrade."""
-import uuid
 from collections import Counter
 
 import pytest
@@ -49,10 +48,21 @@ async def _async(value):
 
 
 def test_migration_downgrades_and_upgrades_again(tmp_path):
+    import sqlite3
+
     url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
+
+    def tables() -> set[str]:
+        with sqlite3.connect(tmp_path / "m.db") as conn:
+            return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
     upgrade(MIGRATIONS, url)
+    assert {"fund_allocation", "disbursement", "outbox", "disclosure_rule", "loan"} <= tables()
     downgrade(MIGRATIONS, url, "base")
+    assert tables() == {"alembic_version_funds"}
     upgrade(MIGRATIONS, url)
+    with sqlite3.connect(tmp_path / "m.db") as conn:
+        assert conn.execute("SELECT count(*) FROM disclosure_rule").fetchone() == (4,)
 
 
 @pytest.mark.pg
@@ -62,4 +72,3 @@ async def test_migration_downgrades_on_postgresql(pg_database):
     await asyncio.to_thread(upgrade, MIGRATIONS, pg_database)
     await asyncio.to_thread(downgrade, MIGRATIONS, pg_database, "base")
     await asyncio.to_thread(upgrade, MIGRATIONS, pg_database)
-    assert uuid.UUID(int=0)
