@@ -8,6 +8,7 @@ from fupin_monitoring.db import INFRA, MonitoringUow, load_tables
 from fupin_monitoring.overview.router import router as overview_router
 from fupin_monitoring.settings import MonitoringSettings, get_settings
 from fupin_monitoring.snapshots.router import router as snapshots_router
+from fupin_monitoring.sdmx.router import router as sdmx_router
 from fupin_monitoring.stream.broadcaster import Broadcaster
 from fupin_monitoring.stream.router import router as stream_router
 from fupin_monitoring.view.live import run_view
@@ -32,7 +33,8 @@ def definition(settings: MonitoringSettings | None = None) -> ServiceDefinition:
                     "early warnings (预警) with working-day deadlines, year-end snapshots, a live dashboard and "
                     "its server-sent-event stream.",
         infra=INFRA, uow_class=MonitoringUow, migrations_dir=MIGRATIONS,
-        routers=[overview_router, alerts_router, snapshots_router, stream_router, rebuild_router, service_router()],
+        routers=[overview_router, alerts_router, snapshots_router, stream_router, rebuild_router, service_router(),
+                 sdmx_router],
         on_startup=_startup, background=[run_view])
 
 
