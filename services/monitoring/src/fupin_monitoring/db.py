@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fupin_shared.contracts.base import Contract
@@ -14,13 +15,18 @@ INFRA = define_infrastructure_tables(Base)
 SOURCE = "/fupin/monitoring"
 
 
-def record_in(session: AsyncSession, event: Contract, *, subject: uuid.UUID | str, division: str | None,
-              actor: str | None) -> None:
-    """Append ``event`` to the outbox in ``session``'s transaction: the projector raises alerts
-    inside the consumer's transaction, where there is no unit of work (same row as ``uow.record``)."""
-    session.add(INFRA.Outbox(event_id=uuid.uuid4(), type=event.event_type(), source=SOURCE, subject=str(subject),
-                             division=division, actor=actor, traceparent=None,
-                             data=event.model_dump(mode="json"), occurred_at=utc_now()))
+def outbox_row(event: Contract, *, subject: uuid.UUID | str, division: str | None, actor: str | None) -> dict:
+    """The outbox row ``uow.record`` would add for ``event``."""
+    return {"event_id": uuid.uuid4(), "type": event.event_type(), "source": SOURCE, "subject": str(subject),
+            "division": division, "actor": actor, "traceparent": None, "data": event.model_dump(mode="json"),
+            "occurred_at": utc_now()}
+
+
+async def record_all(session: AsyncSession, rows: list[dict]) -> None:
+    """Append events to the outbox in ``session``'s transaction, in order: the projector raises alerts
+    inside the consumer's transaction, where there is no unit of work."""
+    if rows:
+        await session.execute(sa.insert(INFRA.Outbox.__table__), rows)
 
 
 class MonitoringUow(UnitOfWork):

@@ -14,7 +14,7 @@ from fupin_monitoring.alerts import domain
 from fupin_monitoring.alerts import repository as repo
 from fupin_monitoring.alerts.domain import AlertRules, Clear, Intent, Raise
 from fupin_monitoring.alerts.errors import AlertNotFound, AlertTransitionRefused
-from fupin_monitoring.db import MonitoringUow, record_in
+from fupin_monitoring.db import MonitoringUow, outbox_row, record_all
 from fupin_monitoring.divisions import chain
 from fupin_monitoring.workdays import WorkCalendar
 from fupin_shared.auth.principal import Principal
@@ -75,8 +75,8 @@ async def apply_intents(session: AsyncSession, intents: list[Intent], *, rules: 
         events.append(dict(row))
     await repo.save(session, list(changed.values()))
     await repo.add_counts(session, counts)
-    for row in events:
-        record_in(session, alert_event(row), subject=row["id"], division=row["division_code"], actor=SYSTEM)
+    await record_all(session, [outbox_row(alert_event(row), subject=row["id"], division=row["division_code"],
+                                          actor=SYSTEM) for row in events])
     return events
 
 

@@ -88,17 +88,23 @@ class ViewConsumer:
             try:
                 self.subscription = await self._transport.subscribe(self.group, self.topics)
                 backoff = 0.5
+                checked = 0.0
                 while not self._stopping.is_set():
                     messages = await self.subscription.fetch(timeout=0.2, max_records=self._batch_size)
                     if messages:
                         async with self._busy:
                             await self.apply(messages)
                             await self.subscription.commit(messages)
-                    self.pending_events = await self.subscription.lag()
-                    LAG.labels(self.group).set(self.pending_events)
-                    if not messages and not self.pending_events:
-                        self.caught_up.set()
-                    else:
+                    # the broker is asked for the group's lag (a request per partition) at most twice a
+                    # second when idle and every two seconds under load, not after every batch
+                    now = time.monotonic()
+                    if now - checked >= (0.5 if not messages else 2.0):
+                        checked = now
+                        self.pending_events = await self.subscription.lag()
+                        LAG.labels(self.group).set(self.pending_events)
+                        if not messages and not self.pending_events:
+                            self.caught_up.set()
+                    if messages:
                         self.caught_up.clear()
                     LAG_MS.labels(self.group).set(self.current_lag_ms())
                     if self._idle is not None:

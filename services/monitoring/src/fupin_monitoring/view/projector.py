@@ -29,6 +29,7 @@ from fupin_monitoring.view import domain as d
 from fupin_monitoring.view import repository as repo
 from fupin_monitoring.view.tables import (allocation_view, assessment_result, household_view, household_year,
                                           item_view, member_view, village_view, village_year)
+from fupin_monitoring.signals import signal_matched
 from fupin_monitoring.workdays import WorkCalendar, china_date
 from fupin_shared.contracts import assessment as ca
 from fupin_shared.contracts import funds as cf
@@ -688,6 +689,7 @@ _HANDLERS: dict[type, Callable[[_Batch, Envelope], Awaitable[None]]] = {
     ct.TargetMissed: _target_missed, ct.SupervisionFindingRecorded: _supervision_recorded,
     ct.SupervisionFindingClosed: _supervision_closed, ct.SupervisionFindingOverdue: _supervision_overdue,
     ca.AssessmentPublished: _assessment_published, ca.AssessmentStateChanged: _assessment_state,
+    cr.SignalMatched: signal_matched,
 }
 
 _ITEM_KEYS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {

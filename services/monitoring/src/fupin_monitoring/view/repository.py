@@ -44,8 +44,12 @@ async def _copy_upsert(session: AsyncSession, table: sa.Table, rows: list[dict[s
     schema = (connection.sync_connection.get_execution_options().get("schema_translate_map") or {}).get(None)
     target = f'"{schema}"."{table.name}"' if schema else f'"{table.name}"'
     temp = f"copy_{table.name}"
-    driver = (await connection.get_raw_connection()).driver_connection
-    await driver.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{temp}" (LIKE {target}) ON COMMIT DELETE ROWS')
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    made: set[str] = raw.info.setdefault("fupin_copy_tables", set())
+    if temp not in made:  # once per pooled connection; its rows go at every commit or rollback
+        await driver.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{temp}" (LIKE {target}) ON COMMIT DELETE ROWS')
+        made.add(temp)
     names = [c.name for c in table.columns]
     json_positions = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.JSON)]
     if json_positions:
@@ -67,7 +71,6 @@ async def _copy_upsert(session: AsyncSession, table: sa.Table, rows: list[dict[s
         updates = ", ".join(f'"{n}" = EXCLUDED."{n}"' for n in names if n not in pk)
     await driver.execute(f'INSERT INTO {target} ({columns}) SELECT {columns} FROM "{temp}" '
                          f'ORDER BY {", ".join(pk)} ON CONFLICT ({", ".join(pk)}) DO UPDATE SET {updates}')
-    await driver.execute(f'TRUNCATE "{temp}"')
 
 
 async def upsert(session: AsyncSession, table: sa.Table, rows: list[dict[str, Any]]) -> None:
