@@ -209,3 +209,33 @@ class PovertyLineSet(_Registry):
     household_line_fen: int
     village_line_fen: int
     provincial_rural_income_fen: int | None = None
+
+
+class SignalReceived(_Registry):
+    """Another department's signal about a person arrived (key = signal id). Carries no ID number;
+    ``matched`` says whether it was matched to an active registry member."""
+
+    aggregate: ClassVar[str] = "signal"
+    verb: ClassVar[str] = "received"
+    signal_id: uuid.UUID
+    kind: str
+    source: str
+    occurred_on: date
+    matched: bool
+    division_code: str
+
+
+class SignalMatched(_Registry):
+    """A signal was matched to an active registry member (key = signal id): monitoring turns it into
+    an early warning. ``detail`` holds the kind's facts (amount_fen, disability_grade, rating, …)."""
+
+    aggregate: ClassVar[str] = "signal"
+    verb: ClassVar[str] = "matched"
+    signal_id: uuid.UUID
+    kind: str
+    source: str
+    occurred_on: date
+    household_id: uuid.UUID
+    member_id: uuid.UUID
+    village_code: str
+    detail: dict[str, Any] = {}

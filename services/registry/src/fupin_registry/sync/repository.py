@@ -31,7 +31,8 @@ class SyncRepository:
         rows = (await self.session.execute(
             select(_O.subject, last).where(_O.sequence > after, _O.sequence <= upto,
                                            _O.division.between(low, high),
-                                           _O.type.like("fupin.registry.%"))
+                                           _O.type.like("fupin.registry.%"),
+                                           _O.type.notlike("fupin.registry.signal.%"))
             .group_by(_O.subject).order_by(last).limit(limit))).all()
         return [(r.subject, int(r.last)) for r in rows]
 

@@ -1,0 +1,36 @@
+"""SQL of signals: store, page by division and matched flag, find the active member by ID number."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fupin_registry.households.models import Member
+from fupin_registry.signals.models import Signal
+from fupin_shared.auth.principal import division_range
+
+
+class SignalRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, signal: Signal) -> None:
+        self.session.add(signal)
+
+    async def member_id(self, household_id: uuid.UUID, id_number: str) -> uuid.UUID | None:
+        return await self.session.scalar(select(Member.id).where(
+            Member.household_id == household_id, Member.id_number == id_number, Member.active.is_(True)))
+
+    async def page(self, *, within: str, matched: bool | None, kind: str | None, after: uuid.UUID | None,
+                   limit: int) -> list[Any]:
+        low, high = division_range(within)
+        query = select(Signal).where(Signal.division_code.between(low, high))
+        if matched is not None:
+            query = query.where(Signal.matched.is_(matched))
+        if kind:
+            query = query.where(Signal.kind == kind)
+        if after is not None:
+            query = query.where(Signal.id > after)
+        return list((await self.session.scalars(query.order_by(Signal.id).limit(limit + 1))).all())
