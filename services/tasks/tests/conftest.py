@@ -5,12 +5,11 @@ from collections.abc import AsyncIterator
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select, text
-
 from fupin_shared.testing import ServiceHarness
 from fupin_tasks.app import MIGRATIONS, create_app
 from fupin_tasks.db import INFRA
 from fupin_tasks.settings import TasksSettings
+from sqlalchemy import func, select, text
 
 OFFICE_UNIT = "市扶贫开发领导小组办公室"
 RW = ["tasks:read", "tasks:write"]

@@ -2,9 +2,9 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-
 from fupin_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
 from fupin_shared.bus import Transport
+
 from fupin_tasks.config import config_for
 from fupin_tasks.consumers import CONSUMERS
 from fupin_tasks.db import INFRA, TasksUow

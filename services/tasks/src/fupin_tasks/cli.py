@@ -15,6 +15,7 @@ app = typer.Typer(help="Tasks: the plan's responsibility matrix, reports, deadli
 
 async def _with_runtime(fn):  # noqa: ANN001, ANN202
     from fupin_shared.app import build_runtime
+
     from fupin_tasks.app import definition
 
     runtime = await build_runtime(definition())
@@ -55,6 +56,7 @@ def detect_overdue_command(
 ) -> None:
     """Publish what is overdue as of a date (reports, findings, missed targets); idempotent."""
     from fupin_shared.db import utc_now
+
     from fupin_tasks.config import config_for
     from fupin_tasks.overdue.service import detect_overdue
 

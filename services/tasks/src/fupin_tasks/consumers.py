@@ -6,17 +6,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from fupin_shared.app import ConsumerSpec, ServiceRuntime
+from fupin_shared.consuming import HandlerRegistry
+from fupin_shared.contracts import funds as F
+from fupin_shared.contracts import registry as R
+from fupin_shared.events import Envelope
 from sqlalchemy import bindparam, event, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from fupin_shared.app import ConsumerSpec, ServiceRuntime
-from fupin_shared.consuming import HandlerRegistry
-from fupin_shared.contracts import funds as F
-from fupin_shared.contracts import registry as R
-from fupin_shared.events import Envelope
 from fupin_tasks.jobs import refresh_requested
 from fupin_tasks.targets.domain import household_flags, housing_safe
 from fupin_tasks.targets.models import FedAllocation, FedHousehold, FedVillage

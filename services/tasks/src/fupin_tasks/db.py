@@ -1,8 +1,7 @@
 """Tasks metadata, infrastructure tables and unit of work."""
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from fupin_shared.db import UnitOfWork, make_base
 from fupin_shared.outbox import define_infrastructure_tables
+from sqlalchemy.ext.asyncio import AsyncSession
 
 Base = make_base()
 INFRA = define_infrastructure_tables(Base)

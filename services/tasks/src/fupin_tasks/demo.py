@@ -10,10 +10,10 @@ import random
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from sqlalchemy.exc import OperationalError
-
 from fupin_shared.app import ServiceRuntime
 from fupin_shared.auth.principal import Principal
+from sqlalchemy.exc import OperationalError
+
 from fupin_tasks.config import TasksConfig, config_for
 from fupin_tasks.jobs import demo_done
 from fupin_tasks.overdue.service import detect_overdue, plan_obligations
@@ -152,16 +152,22 @@ def _work_plans(cells, titles: dict[int, str], rng: random.Random) -> list[Plann
 
 
 FINDINGS = [
-    # (kind, severity, unit, division, task, title, found_on, days to rectify, evidence after, closed after)
-    ("supervision", "major", "市住房城乡建设局", None, 10, "农村危房改造资金拨付进度滞后", date(2019, 4, 16), 45, 30, 8),
-    ("inspection", "serious", None, "441223000000", 20, "扶贫项目资金使用公告公示不及时、不规范", date(2019, 6, 11), 60, 70, 10),
-    ("interview", "major", "市水务局", None, 15, "部分相对贫困村饮水安全工程推进缓慢，约谈分管负责人", date(2019, 9, 3), 90, 60, 12),
+    # kind, severity, unit, division, task, title, found on, days to rectify, evidence after, closed after
+    ("supervision", "major", "市住房城乡建设局", None, 10, "农村危房改造资金拨付进度滞后",
+     date(2019, 4, 16), 45, 30, 8),
+    ("inspection", "serious", None, "441223000000", 20, "扶贫项目资金使用公告公示不及时、不规范",
+     date(2019, 6, 11), 60, 70, 10),
+    ("interview", "major", "市水务局", None, 15, "部分相对贫困村饮水安全工程推进缓慢，约谈分管负责人",
+     date(2019, 9, 3), 90, 60, 12),
     ("complaint", "minor", "市民政局", None, 11, "群众投诉低保对象认定不精准", date(2019, 11, 20), 30, 20, 5),
     ("supervision", "minor", "市教育局", None, 8, "教育生活费补助发放台账不完整", date(2020, 3, 18), 30, 35, None),
-    ("inspection", "major", None, "441224000000", 24, "贫困人口动态调整不及时，存在应退未退问题", date(2020, 5, 12), 60, None, None),
+    ("inspection", "major", None, "441224000000", 24, "贫困人口动态调整不及时，存在应退未退问题",
+     date(2020, 5, 12), 60, None, None),
     ("supervision", "serious", "市农业局", None, 1, "部分扶贫产业项目带贫机制不健全", date(2020, 8, 25), 60, 40, 6),
-    ("interview", "major", None, "441226000000", 25, "县级党政一把手专题调研天数未达要求", date(2020, 10, 9), 45, None, None),
+    ("interview", "major", None, "441226000000", 25, "县级党政一把手专题调研天数未达要求",
+     date(2020, 10, 9), 45, None, None),
 ]
+KIND_ZH = {"supervision": "督查", "inspection": "巡查", "interview": "约谈", "complaint": "监督投诉"}
 
 
 async def _findings(runtime: ServiceRuntime, config: TasksConfig, rng: random.Random) -> int:
@@ -175,7 +181,7 @@ async def _findings(runtime: ServiceRuntime, config: TasksConfig, rng: random.Ra
         finding = await _retrying(record_finding, runtime.uow(), FindingCreate(
             kind=kind, severity=severity, title=title, found_on=found_on, rectify_by=rectify_by, task_number=task,
             unit=unit, division_code=division,
-            description=f"{found_on.year}年脱贫攻坚{'督查' if kind == 'supervision' else '巡查' if kind == 'inspection' else '约谈' if kind == 'interview' else '监督投诉'}发现：{title}。请于{rectify_by}前完成整改并报送整改材料。"),
+            description=f"{found_on.year}年脱贫攻坚{KIND_ZH[kind]}发现：{title}。请于{rectify_by}前完成整改并报送整改材料。"),
             actor=office, config=config, now=_at(found_on, rng))
         count += 1
         if evidence_after is None:
@@ -185,13 +191,15 @@ async def _findings(runtime: ServiceRuntime, config: TasksConfig, rng: random.Ra
                                                                 division=division)
         submitted_on = found_on + timedelta(days=evidence_after)
         finding = await _retrying(submit_evidence, runtime.uow(), finding.id, EvidenceSubmit(
-            description="已制定整改方案，逐项整改到位，相关台账已补齐并公示。", rectified_on=submitted_on - timedelta(days=2),
+            description="已制定整改方案，逐项整改到位，相关台账已补齐并公示。",
+            rectified_on=submitted_on - timedelta(days=2),
             documents=[{"title": "整改情况报告", "reference": f"整改〔{submitted_on.year}〕{rng.randint(10, 99)}号"}]),
             actor=responsible, config=config, expected_version=finding.version, now=_at(submitted_on, rng))
         if closed_after is not None:
             closed_on = submitted_on + timedelta(days=closed_after)
-            await _retrying(close_finding, runtime.uow(), finding.id, FindingClose(closed_on=closed_on, comment="经核查，整改到位，同意销号。"),
-                                actor=office, config=config, expected_version=finding.version, now=_at(closed_on, rng))
+            closing = FindingClose(closed_on=closed_on, comment="经核查，整改到位，同意销号。")
+            await _retrying(close_finding, runtime.uow(), finding.id, closing, actor=office, config=config,
+                            expected_version=finding.version, now=_at(closed_on, rng))
     return count
 
 

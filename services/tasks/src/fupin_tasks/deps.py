@@ -3,10 +3,10 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-
 from fupin_shared.auth.deps import current_principal, requires
 from fupin_shared.auth.principal import Principal
 from fupin_shared.http.problems import Forbidden
+
 from fupin_tasks.config import TasksConfig, config_for
 from fupin_tasks.db import TasksUow
 

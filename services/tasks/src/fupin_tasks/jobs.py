@@ -6,6 +6,7 @@ import logging
 
 from fupin_shared.app import ServiceRuntime
 from fupin_shared.db import utc_now
+
 from fupin_tasks.config import config_for
 from fupin_tasks.overdue.service import detect_overdue
 from fupin_tasks.targets.service import refresh_fed_targets

@@ -26,6 +26,6 @@ class HistoryEntry(BaseModel):
     data: dict[str, Any]
 
     @classmethod
-    def of(cls, row: Any) -> "HistoryEntry":
+    def of(cls, row: Any) -> HistoryEntry:
         return cls(id=row.event_id, type=row.type, time=row.occurred_at, sequence=row.sequence, actor=row.actor,
                    data=row.data)

@@ -3,11 +3,10 @@ import copy
 import json
 
 import pytest
-from sqlalchemy import create_engine, text
-from typer.testing import CliRunner
-
 from fupin_tasks.cli import app
 from fupin_tasks.settings import DATA, get_settings
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
 """The demo history for `make run` loads on SQLite, quickly, once, through the service's own paths."""
 import time
 
-from sqlalchemy import text
-
 from fupin_tasks.demo import load_demo
 from fupin_tasks.jobs import demo_done
+from sqlalchemy import text
 
 
 async def _scalar(h, sql):

@@ -4,7 +4,6 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-
 from fupin_shared.bus.kafka import KafkaTransport
 from fupin_shared.contracts import registry as R
 from fupin_shared.events import Envelope

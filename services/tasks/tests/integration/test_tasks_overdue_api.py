@@ -4,7 +4,6 @@ deadlines and overdue findings are published once."""
 from datetime import date
 
 import pytest
-
 from fupin_shared.db import utc_now
 from fupin_shared.testing import ServiceHarness, eventually
 from fupin_tasks.app import create_app

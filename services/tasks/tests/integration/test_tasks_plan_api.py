@@ -4,7 +4,6 @@ import copy
 import json
 
 import pytest
-
 from fupin_tasks.settings import DATA
 
 pytestmark = pytest.mark.pg

@@ -1,7 +1,6 @@
 """Progress reports over HTTP: a department reports only on its tasks; the leading-group office
 accepts or returns; accepted reports are immutable; refusals write nothing."""
 import pytest
-
 from fupin_shared.testing import eventually
 
 pytestmark = pytest.mark.pg

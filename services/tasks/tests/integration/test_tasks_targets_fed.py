@@ -6,7 +6,6 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-
 from fupin_shared.contracts import funds as F
 from fupin_shared.contracts import registry as R
 from fupin_shared.events import Envelope

@@ -2,7 +2,6 @@
 from datetime import date
 
 import pytest
-
 from fupin_tasks.config import config_for
 from fupin_tasks.overdue.service import detect_overdue
 

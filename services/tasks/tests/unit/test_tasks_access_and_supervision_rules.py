@@ -2,7 +2,6 @@
 from datetime import date
 
 import pytest
-
 from fupin_shared.auth.principal import Principal
 from fupin_shared.http.problems import InvalidInput
 from fupin_tasks.access import AccessPolicy, ReviewNotAllowed, UnitHasNoRole, UnitMismatch, UnitOutsideDivision

@@ -2,7 +2,6 @@
 from datetime import date
 
 import pytest
-
 from fupin_tasks.config import config_for
 from fupin_tasks.schedule.domain import Cadence, Period, PeriodKind, WorkingCalendar
 from fupin_tasks.schedule.errors import CalendarNotCovered, InvalidPeriod

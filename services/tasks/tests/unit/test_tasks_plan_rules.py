@@ -3,7 +3,6 @@ import copy
 import json
 
 import pytest
-
 from fupin_tasks.plan.domain import Role, UnitProfiles, parse_plan
 from fupin_tasks.plan.errors import InvalidPlan
 from fupin_tasks.plan.matrix_html import render_matrix_html

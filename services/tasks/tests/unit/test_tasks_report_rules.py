@@ -2,10 +2,18 @@
 from datetime import date
 
 import pytest
-
 from fupin_tasks.config import config_for
-from fupin_tasks.reports.domain import (Cell, ReportAction, ReportState, check_submittable, is_on_time,
-                                        metric_progress, next_state, obligations, overdue_reports)
+from fupin_tasks.reports.domain import (
+    Cell,
+    ReportAction,
+    ReportState,
+    check_submittable,
+    is_on_time,
+    metric_progress,
+    next_state,
+    obligations,
+    overdue_reports,
+)
 from fupin_tasks.reports.errors import PeriodNotOpen, PeriodOutsidePlan, ReportAccepted, ReportTransitionRefused
 from fupin_tasks.schedule.domain import Period
 from fupin_tasks.settings import TasksSettings

@@ -2,9 +2,16 @@
 from datetime import date
 
 import pytest
-
-from fupin_tasks.targets.domain import (Counts, compute_figures, household_flags, housing_safe, is_city_or_county,
-                                        is_met, is_missed, judgement_day)
+from fupin_tasks.targets.domain import (
+    Counts,
+    compute_figures,
+    household_flags,
+    housing_safe,
+    is_city_or_county,
+    is_met,
+    is_missed,
+    judgement_day,
+)
 
 
 @pytest.mark.parametrize("comparator, target, target_max, value, met", [

@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
-
 from fupin_shared.auth.deps import check_division
 from fupin_shared.db import utc_now
 from fupin_shared.http.deps import Cursor
 from fupin_shared.http.pagination import decode_cursor, page_of
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
+from pydantic import BaseModel
+
 from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, Uows
 from fupin_tasks.overdue.service import overdue_snapshot
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from fupin_shared.auth.principal import CITY, in_division
 from fupin_shared.contracts.tasks import ReportOverdue, SupervisionFindingOverdue
+
 from fupin_tasks.config import TasksConfig
 from fupin_tasks.db import TasksUow
 from fupin_tasks.plan.models import Plan

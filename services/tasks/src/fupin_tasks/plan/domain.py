@@ -127,7 +127,7 @@ class UnitProfiles:
     city_division: str = "441200000000"
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> "UnitProfiles":
+    def from_data(cls, data: Mapping[str, Any]) -> UnitProfiles:
         return cls(collective_units=frozenset(data.get("collective_units", [])),
                    collective_prefixes=tuple(data.get("collective_prefixes", ["各"])),
                    divisions=dict(data.get("divisions", {})),

@@ -6,20 +6,33 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
-
 from fupin_shared.auth.principal import division_range
 from fupin_shared.http.deps import Cursor
 from fupin_shared.http.pagination import decode_cursor, page_of
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
+
 from fupin_tasks.codes import code_lists
 from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksReviewer, Uows
 from fupin_tasks.plan import service
 from fupin_tasks.plan.matrix_html import render_matrix_html
-from fupin_tasks.plan.schemas import (DeadlineRead, MatrixGrid, MatrixRow, PlanLoad, PlanLoadResult, PlanPage,
-                                      PlanRead,
-                                      TaskBrief, TaskPage, TaskRead, TaskResponsibilities, UnitBrief, UnitPage,
-                                      UnitRead, UnitResponsibilities)
+from fupin_tasks.plan.schemas import (
+    DeadlineRead,
+    MatrixGrid,
+    MatrixRow,
+    PlanLoad,
+    PlanLoadResult,
+    PlanPage,
+    PlanRead,
+    TaskBrief,
+    TaskPage,
+    TaskRead,
+    TaskResponsibilities,
+    UnitBrief,
+    UnitPage,
+    UnitRead,
+    UnitResponsibilities,
+)
 
 router = APIRouter(prefix="/v1", tags=["plan and matrix"])
 

@@ -33,7 +33,7 @@ class PlanRead(BaseModel):
     current: bool
 
     @classmethod
-    def of(cls, p: Plan, current: bool) -> "PlanRead":
+    def of(cls, p: Plan, current: bool) -> PlanRead:
         return cls(id=p.id, title=p.title, document_number=p.document_number, issued_on=p.issued_on,
                    period_start=p.period_start, period_end=p.period_end, lead_unit_rule=p.lead_unit_rule,
                    version=p.version, loaded_at=p.loaded_at, current=current)
@@ -65,7 +65,7 @@ class UnitRead(BaseModel):
     participates_in: list[int]
 
     @classmethod
-    def of(cls, u: Unit, cells: list[TaskUnit]) -> "UnitRead":
+    def of(cls, u: Unit, cells: list[TaskUnit]) -> UnitRead:
         zh, en = UNIT_KINDS.get(u.kind, (u.kind, u.kind))
         return cls(name=u.name, kind=u.kind, kind_label_zh=zh, kind_label_en=en, division_code=u.division_code,
                    collective=u.collective, lead_of=sorted(c.task_number for c in cells if c.role == "lead"),
@@ -98,7 +98,7 @@ class TaskRead(BaseModel):
     notes: list[str]
 
     @classmethod
-    def of(cls, t: Task, cells: list[TaskUnit], targets: list[Target]) -> "TaskRead":
+    def of(cls, t: Task, cells: list[TaskUnit], targets: list[Target]) -> TaskRead:
         ordered = sorted(cells, key=lambda c: c.position)
         own = {tid: i for i, tid in enumerate(t.target_ids or [])}
         return cls(plan_id=t.plan_id, number=t.number, section=t.section, section_title=t.section_title,

@@ -10,6 +10,7 @@ from typing import Any
 from fupin_shared.auth.principal import CITY
 from fupin_shared.contracts.tasks import PlanLoaded
 from fupin_shared.db import utc_now
+
 from fupin_tasks.config import TasksConfig
 from fupin_tasks.db import TasksUow
 from fupin_tasks.plan.domain import PlanData, parse_plan

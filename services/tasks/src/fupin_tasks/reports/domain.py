@@ -8,8 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from fupin_tasks.reports.errors import (PeriodNotOpen, PeriodOutsidePlan, ReportAccepted,
-                                        ReportTransitionRefused)
+from fupin_tasks.reports.errors import PeriodNotOpen, PeriodOutsidePlan, ReportAccepted, ReportTransitionRefused
 from fupin_tasks.schedule.domain import Period, WorkingCalendar
 
 

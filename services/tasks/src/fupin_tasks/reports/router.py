@@ -6,18 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-
 from fupin_shared.auth.deps import check_division
 from fupin_shared.http.deps import Cursor, IdempotencyDep, IfMatchVersion
 from fupin_shared.http.etag import etag_for
 from fupin_shared.http.pagination import decode_cursor, page_of
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
+
 from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksReviewer, TasksWriter, Uows
 from fupin_tasks.reports import service
 from fupin_tasks.reports.domain import ReportAction, ReportState, ReportStatus
-from fupin_tasks.reports.schemas import (ReportAccept, ReportPage, ReportRead, ReportReturn, ReportRevise,
-                                         ReportSubmit)
+from fupin_tasks.reports.schemas import ReportAccept, ReportPage, ReportRead, ReportReturn, ReportRevise, ReportSubmit
 from fupin_tasks.schemas import HistoryEntry, PeriodCode
 
 router = APIRouter(prefix="/v1", tags=["reports"])

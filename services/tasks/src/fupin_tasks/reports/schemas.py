@@ -72,7 +72,7 @@ class ReportRead(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, r: Report) -> "ReportRead":
+    def of(cls, r: Report) -> ReportRead:
         return cls(id=r.id, plan_id=r.plan_id, task_number=r.task_number, unit=r.unit, role=r.role,
                    division_code=r.division_code, period=r.period, period_kind=r.period_kind,
                    period_label_zh=Period.parse(r.period).label_zh, due_on=r.due_on, state=r.state, status=r.status,

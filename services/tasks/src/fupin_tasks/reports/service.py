@@ -7,16 +7,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
-
 from fupin_shared.auth.principal import Principal
 from fupin_shared.contracts.tasks import ReportChanged
 from fupin_shared.db import utc_now, uuid7
 from fupin_shared.http.etag import require_version
+from sqlalchemy import insert
+
 from fupin_tasks.config import TasksConfig
 from fupin_tasks.db import TasksUow
-from fupin_tasks.reports.domain import (ReportAction, ReportState, check_submittable, is_on_time, metric_progress,
-                                        next_state)
+from fupin_tasks.reports.domain import (
+    ReportAction,
+    ReportState,
+    check_submittable,
+    is_on_time,
+    metric_progress,
+    next_state,
+)
 from fupin_tasks.reports.errors import ReportAlreadyExists
 from fupin_tasks.reports.models import Report
 from fupin_tasks.reports.schemas import ReportRevise, ReportSubmit

@@ -37,7 +37,7 @@ class Period:
     """Quarter 1–4, half 1–2, 0 for a year."""
 
     @classmethod
-    def parse(cls, value: str) -> "Period":
+    def parse(cls, value: str) -> Period:
         match = _PERIOD.match(value.strip()) if isinstance(value, str) else None
         if match is None:
             raise InvalidPeriod(str(value))
@@ -96,7 +96,7 @@ class Period:
         return (self.end, _KIND_ORDER[self.kind])
 
     @classmethod
-    def ending_on(cls, day: date) -> "Period | None":
+    def ending_on(cls, day: date) -> Period | None:
         """The longest period ending on ``day`` (a year on 31 December, a half year on 30 June, a
         quarter on a quarter end); None for any other day."""
         if (day.month, day.day) == (12, 31):
@@ -144,7 +144,7 @@ class WorkingCalendar:
         object.__setattr__(self, "_work", frozenset(work))
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> "WorkingCalendar":
+    def from_data(cls, data: Mapping[str, Any]) -> WorkingCalendar:
         holidays = tuple(Holiday(year=int(h["year"]), name=h["name"], name_en=h.get("name_en", h["name"]),
                                  off_from=date.fromisoformat(h["off"][0]), off_to=date.fromisoformat(h["off"][-1]),
                                  work=tuple(date.fromisoformat(d) for d in h.get("work", [])))
@@ -218,7 +218,7 @@ class Cadence:
     utc_offset_hours: int = 8
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> "Cadence":
+    def from_data(cls, data: Mapping[str, Any]) -> Cadence:
         rules = {}
         for name, rule in data["kinds"].items():
             kind = PeriodKind(name)

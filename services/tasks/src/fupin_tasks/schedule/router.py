@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
-
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
+from pydantic import BaseModel
+
 from fupin_tasks.deps import Config, PlanParam, TasksReader, Uows
 from fupin_tasks.schedule.domain import Period
 

@@ -5,11 +5,11 @@ import uuid
 from datetime import date
 from typing import Any
 
+from fupin_shared.auth.principal import division_range
+from fupin_shared.outbox import InfrastructureTables
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fupin_shared.auth.principal import division_range
-from fupin_shared.outbox import InfrastructureTables
 from fupin_tasks.supervision.errors import FindingNotFound
 from fupin_tasks.supervision.models import Finding
 

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-
 from fupin_shared.auth.deps import check_division
 from fupin_shared.db import utc_now
 from fupin_shared.http.deps import Cursor, IdempotencyDep, IfMatchVersion
@@ -15,12 +14,19 @@ from fupin_shared.http.etag import etag_for
 from fupin_shared.http.pagination import decode_cursor, encode_cursor
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
+
 from fupin_tasks.deps import Config, PageLimit, TasksReader, TasksReviewer, TasksWriter, Uows
 from fupin_tasks.schemas import HistoryEntry
 from fupin_tasks.supervision import service
 from fupin_tasks.supervision.domain import FindingKind, FindingState, rectification_overdue
-from fupin_tasks.supervision.schemas import (EvidenceReject, EvidenceSubmit, FindingClose, FindingCreate,
-                                             FindingPage, FindingRead)
+from fupin_tasks.supervision.schemas import (
+    EvidenceReject,
+    EvidenceSubmit,
+    FindingClose,
+    FindingCreate,
+    FindingPage,
+    FindingRead,
+)
 
 router = APIRouter(prefix="/v1", tags=["supervision"])
 

@@ -71,7 +71,7 @@ class FindingRead(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, f: Finding, *, overdue: bool) -> "FindingRead":
+    def of(cls, f: Finding, *, overdue: bool) -> FindingRead:
         return cls(id=f.id, kind=f.kind, year=f.year, severity=f.severity, title=f.title, description=f.description,
                    plan_id=f.plan_id, task_number=f.task_number, unit=f.unit, division_code=f.division_code,
                    found_on=f.found_on, rectify_by=f.rectify_by, state=f.state, overdue=overdue,

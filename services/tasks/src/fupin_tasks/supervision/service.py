@@ -6,16 +6,15 @@ from datetime import date, datetime
 
 from fupin_shared.auth.deps import check_division
 from fupin_shared.auth.principal import CITY, Principal
-from fupin_shared.contracts.tasks import (SupervisionFindingChanged, SupervisionFindingClosed,
-                                          SupervisionFindingRecorded)
+from fupin_shared.contracts.tasks import SupervisionFindingChanged, SupervisionFindingClosed, SupervisionFindingRecorded
 from fupin_shared.db import utc_now, uuid7
 from fupin_shared.http.etag import require_version
 from fupin_shared.http.problems import InvalidInput
+
 from fupin_tasks.config import TasksConfig
 from fupin_tasks.db import TasksUow
 from fupin_tasks.plan.errors import TaskNotFound, UnitNotFound
-from fupin_tasks.supervision.domain import (FindingAction, FindingState, check_dates, check_on_or_after,
-                                            next_state)
+from fupin_tasks.supervision.domain import FindingAction, FindingState, check_dates, check_on_or_after, next_state
 from fupin_tasks.supervision.errors import NotResponsibleForFinding
 from fupin_tasks.supervision.models import Finding
 from fupin_tasks.supervision.schemas import EvidenceReject, EvidenceSubmit, FindingClose, FindingCreate

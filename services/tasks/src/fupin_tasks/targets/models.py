@@ -6,9 +6,9 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from fupin_shared.db import JSONType, UtcDateTime, utc_now
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fupin_shared.db import JSONType, UtcDateTime, utc_now
 from fupin_tasks.db import Base
 
 

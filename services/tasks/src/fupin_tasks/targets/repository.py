@@ -1,10 +1,10 @@
 """Targets, and the read copies (fed_*) of registry and funds events that feed them."""
 from __future__ import annotations
 
+from fupin_shared.auth.principal import division_range
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fupin_shared.auth.principal import division_range
 from fupin_tasks.targets.domain import Counts
 from fupin_tasks.targets.errors import TargetNotFound
 from fupin_tasks.targets.models import FedAllocation, FedHousehold, FedVillage, Target

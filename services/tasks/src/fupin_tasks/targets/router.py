@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-
 from fupin_shared.auth.deps import check_division
 from fupin_shared.http.deps import Cursor
 from fupin_shared.http.pagination import decode_cursor, page_of
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
+
 from fupin_tasks.deps import PageLimit, PlanParam, TasksReader, Uows
 from fupin_tasks.targets.domain import FIGURE_LABELS, compute_figures
 from fupin_tasks.targets.schemas import FigureRead, FiguresRead, TargetPage, TargetRead

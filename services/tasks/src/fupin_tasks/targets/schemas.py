@@ -47,7 +47,7 @@ class TargetRead(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, t: Target) -> "TargetRead":
+    def of(cls, t: Target) -> TargetRead:
         fed = None
         if t.feed:
             zh, en = FIGURE_LABELS.get(t.feed, (t.feed, t.feed))

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from fupin_shared.auth.principal import CITY
 from fupin_shared.contracts.tasks import TargetMissed, TargetProgressed
 from fupin_shared.db import utc_now
+
 from fupin_tasks.db import TasksUow
-from fupin_tasks.schedule.domain import Period
-from fupin_tasks.schedule.domain import Schedule
+from fupin_tasks.schedule.domain import Period, Schedule
 from fupin_tasks.schedule.errors import CalendarNotCovered
 from fupin_tasks.targets.domain import compute_figures, is_met, is_missed, judgement_day
 from fupin_tasks.targets.models import Target

@@ -4,11 +4,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from fupin_shared.auth.principal import division_range
+from fupin_shared.outbox import InfrastructureTables
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fupin_shared.auth.principal import division_range
-from fupin_shared.outbox import InfrastructureTables
 from fupin_tasks.workplans.errors import WorkPlanNotFound
 from fupin_tasks.workplans.models import WorkPlan
 

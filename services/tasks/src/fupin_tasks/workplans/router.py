@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-
 from fupin_shared.auth.deps import check_division
 from fupin_shared.http.deps import Cursor, IdempotencyDep, IfMatchVersion
 from fupin_shared.http.etag import etag_for
@@ -14,6 +13,7 @@ from fupin_shared.http.handlers import request_id_var
 from fupin_shared.http.pagination import decode_cursor, page_of
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
+
 from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksWriter, Uows
 from fupin_tasks.schemas import HistoryEntry
 from fupin_tasks.workplans import service

@@ -5,9 +5,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
+from fupin_shared.auth import mask_name
 from pydantic import BaseModel, Field, StringConstraints
 
-from fupin_shared.auth import mask_name
 from fupin_tasks.schemas import Schema, UnitName
 from fupin_tasks.workplans.domain import Milestone, MilestoneStatus
 from fupin_tasks.workplans.models import WorkPlan
@@ -72,7 +72,7 @@ class WorkPlanRead(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, w: WorkPlan, *, unmasked: bool) -> "WorkPlanRead":
+    def of(cls, w: WorkPlan, *, unmasked: bool) -> WorkPlanRead:
         items = [MilestoneRead(title=m["title"], due_on=m["due_on"], status=m["status"], done_on=m.get("done_on"),
                                owner=OwnerRead(name=m["owner_name"] if unmasked else mask_name(m["owner_name"]),
                                                post=m.get("owner_post", "")))

@@ -9,6 +9,7 @@ from fupin_shared.auth.principal import Principal
 from fupin_shared.contracts.tasks import WorkPlanChanged
 from fupin_shared.db import utc_now, uuid7
 from fupin_shared.http.etag import require_version
+
 from fupin_tasks.access import AccessPolicy
 from fupin_tasks.config import TasksConfig
 from fupin_tasks.db import TasksUow

@@ -6,7 +6,6 @@ Create Date: 2026-11-29
 """
 import sqlalchemy as sa
 from alembic import op
-
 from fupin_shared.db.types import JSONType, UtcDateTime
 from fupin_shared.outbox.tables import create_infrastructure_tables, drop_infrastructure_tables
 
