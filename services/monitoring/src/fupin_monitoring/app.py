@@ -13,6 +13,8 @@ from fupin_monitoring.stream.broadcaster import Broadcaster
 from fupin_monitoring.stream.router import router as stream_router
 from fupin_monitoring.view.live import run_view
 from fupin_monitoring.view.rebuild import router as rebuild_router
+from fupin_monitoring.webhooks.delivery import CONSUMER as webhooks_consumer, run_deliveries
+from fupin_monitoring.webhooks.router import router as webhooks_router
 from fupin_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
 from fupin_shared.bus import Transport
 
@@ -34,8 +36,8 @@ def definition(settings: MonitoringSettings | None = None) -> ServiceDefinition:
                     "its server-sent-event stream.",
         infra=INFRA, uow_class=MonitoringUow, migrations_dir=MIGRATIONS,
         routers=[overview_router, alerts_router, snapshots_router, stream_router, rebuild_router, service_router(),
-                 sdmx_router],
-        on_startup=_startup, background=[run_view])
+                 sdmx_router, webhooks_router],
+        consumers=[webhooks_consumer], on_startup=_startup, background=[run_view, run_deliveries])
 
 
 def create_app(settings: MonitoringSettings | None = None, *, transport: Transport | None = None) -> FastAPI:

@@ -89,7 +89,8 @@ def _bureau_pulls(base: str, token: str) -> dict:
     structure = client.dataflow("DF_HOUSEHOLDS")
     dsd = structure.structure["DSD_HOUSEHOLDS"]
     data = client.data("DF_HOUSEHOLDS", key={"AREA": [GN, VILLAGE]}, params={"startPeriod": "2019"}, dsd=dsd)
-    exits = client.data("DF_EXITS_RETURNS", params={"endPeriod": "2020"})
+    exits_dsd = client.datastructure("DSD_EXITS_RETURNS").structure["DSD_EXITS_RETURNS"]
+    exits = client.data("DF_EXITS_RETURNS", params={"endPeriod": "2020"}, dsd=exits_dsd)
     return {"flows": flows, "structure": structure, "data": sdmx.to_pandas(data), "exits": sdmx.to_pandas(exits)}
 
 

@@ -38,7 +38,7 @@ async def overview(runtime: Runtime, actor: MonitoringReader, live_lag: LiveLag,
     built = cache.get((within, year), local=local)
     if built is None:
         rows, state, alerts = await division_snapshot(runtime.engine, within)
-        flow_year = service.default_flow_year(year, state, today_in_china().year)
+        flow_year = service.default_flow_year(year, state, today_in_china().year, rows)
         built = service.build_overview(within, rows, year=year, flow_year=flow_year, alert_counts=alerts,
                                        state=state, lag_ms=None)
         cache.put((within, year), built)
@@ -59,7 +59,7 @@ async def division_indicators(code: Code, uows: Uows, actor: MonitoringReader, l
         rows = await uow.overview.rows(within)
         state = await uow.overview.state()
         open_alerts = service.active_alerts(await uow.overview.alert_counts(within))
-        the_year = service.default_flow_year(year, state, today_in_china().year)
+        the_year = service.default_flow_year(year, state, today_in_china().year, rows)
         assessment = await uow.overview.assessment(the_year, within)
     return json_response(service.build_indicators(within, rows, year=the_year, open_alerts=open_alerts,
                                                   assessment=assessment, state=state, lag_ms=live_lag))
@@ -76,7 +76,8 @@ async def division_children(code: Code, uows: Uows, actor: MonitoringReader, liv
         rows = await uow.overview.children_rows(within, service.SUMMARY_METRICS) if child_level(within) else {}
         codes = sorted(set(rows) | set(await uow.overview.child_codes(within)))
         alerts = await uow.overview.alert_counts_of(codes)
-    flow_year = service.default_flow_year(year, state, today_in_china().year)
+        own = await uow.overview.rows(within, metrics=service.SUMMARY_METRICS) if year is None else []
+    flow_year = service.default_flow_year(year, state, today_in_china().year, own)
     children = [service.build_summary(c, rows.get(c, []), year=year, flow_year=flow_year, open_alerts=alerts.get(c, 0))
                 for c in codes]
     as_of, lag = service.freshness(state, live_lag)

@@ -14,9 +14,16 @@ SUMMARY_METRICS = ("identified_hh", "identified_persons", "exited_hh", "poor_hh"
                    "guarantee_assessed", "funds_allocated", "funds_disbursed")
 
 
-def default_flow_year(year: int | None, state: dict[str, Any] | None, today_year: int) -> int:
+def default_flow_year(year: int | None, state: dict[str, Any] | None, today_year: int,
+                      rows: list[tuple[int, str, str, int]] | None = None) -> int:
+    """The year whose flows are shown: the one asked for; else the latest year the division has
+    flows for (a payload year without flows, e.g. an application dated this year, does not count);
+    else the newest year the view has seen; else this year."""
     if year is not None:
         return year
+    years = flow_years(rows or [])
+    if years:
+        return years[-1]
     if state and state.get("max_year"):
         return int(state["max_year"])
     return today_year

@@ -115,6 +115,7 @@ def data_xml(ds: Dataset, structures: Structures) -> bytes:
             for o in observations]
         data.add_obs(obs, sk)
     msg = message.DataMessage(header=_header(), dataflow=structures.flows[flow.id], data=[data])
+    msg.observation_dimension = dsd.dimensions.get("TIME_PERIOD")
     return sdmx.to_xml(msg)
 
 

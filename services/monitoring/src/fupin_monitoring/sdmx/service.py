@@ -69,7 +69,7 @@ async def data(engine: AsyncEngine, principal: Principal, flow: domain.Flow, key
         if last is None or last <= updated_after:
             audit(principal, f"data/{flow.id}/{key or 'all'}", 0)
             return domain.Dataset(flow)
-    rows = await repository.counter_rows(engine, principal.division, list(flow.metrics), areas=filters[1])
+    rows = await repository.counter_rows(engine, principal.division, list(flow.metrics))
     ds = domain.build(flow, rows, filters=filters, start=start_year, end=end_year)
     audit(principal, f"data/{flow.id}/{key or 'all'}", len(ds.observations))
     return ds
