@@ -72,3 +72,27 @@ class AlertChanged(Contract):
     resolution: str | None = None
     subject_key: str | None = None
     """What the alert is about (one alert open per subject at a time)."""
+
+
+class WebhookSubscriptionChanged(Contract):
+    """A webhook subscription was made, changed or ended (key = subscription id; no secret inside)."""
+
+    service: ClassVar[str] = "monitoring"
+    aggregate: ClassVar[str] = "webhook_subscription"
+    verb: ClassVar[str] = "changed"
+    subscription_id: uuid.UUID
+    client_id: str
+    url: str
+    event_types: list[str]
+    division_code: str
+    active: bool
+
+
+class WebhookDeadLettersReplayed(Contract):
+    """Dead-lettered deliveries of a subscription were queued again on request (key = subscription id)."""
+
+    service: ClassVar[str] = "monitoring"
+    aggregate: ClassVar[str] = "webhook_subscription"
+    verb: ClassVar[str] = "replayed"
+    subscription_id: uuid.UUID
+    requeued: int
