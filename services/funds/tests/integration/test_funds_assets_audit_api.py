@@ -72,8 +72,8 @@ async def test_asset_refusals_write_nothing(funds_pg):
     assert await f.snapshot() == before
 
 
-async def test_audit_finding_recorded_and_closed(funds_any):
-    f = funds_any
+async def test_audit_finding_recorded_and_closed(funds_pg):
+    f = funds_pg
     project, allocation = await f.funded_project()
     found = today() - timedelta(days=90)
     finding = await f.post("/v1/audit-findings", {

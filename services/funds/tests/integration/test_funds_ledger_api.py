@@ -14,8 +14,8 @@ def _types(history):
     return [e["type"].removeprefix("fupin.funds.") for e in history]
 
 
-async def test_register_source_records_its_event(funds_any):
-    f = funds_any
+async def test_register_source_records_its_event(funds_pg):
+    f = funds_pg
     source = await f.post("/v1/sources", {"level": "provincial", "category": "integrated_agri", "year": 2019,
                                           "division_code": CITY, "document_no": "粤财农〔2019〕21号",
                                           "title": "统筹整合涉农资金", "amount_fen": 123_456_789})

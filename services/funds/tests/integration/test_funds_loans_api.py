@@ -18,8 +18,8 @@ def _loan(household, **overrides):
         | overrides
 
 
-async def test_issue_and_repay_until_closed(funds_any):
-    f = funds_any
+async def test_issue_and_repay_until_closed(funds_pg):
+    f = funds_pg
     [household] = await f.households(n=1)
     loan = await f.post("/v1/loans", _loan(household))
     assert (loan["status"], loan["outstanding_fen"], loan["division_code"]) == ("current", 3_000_000, "441223101201")

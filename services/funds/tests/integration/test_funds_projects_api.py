@@ -40,8 +40,8 @@ async def test_project_refusals_write_nothing(funds_pg):
     assert await f.snapshot() == before
 
 
-async def test_lifecycle_one_step_at_a_time_with_preconditions(funds_any):
-    f = funds_any
+async def test_lifecycle_one_step_at_a_time_with_preconditions(funds_pg):
+    f = funds_pg
     project = await f.project(targets=False)
     before = await f.snapshot()
     skip = await f.transition(project, "implementing", expect=409)
