@@ -1,7 +1,9 @@
 """The tasks FastAPI app."""
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI
+from sqlalchemy.exc import IntegrityError
 from fupin_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
 from fupin_shared.bus import Transport
 
@@ -20,6 +22,7 @@ from fupin_tasks.targets.router import router as targets_router
 from fupin_tasks.workplans.router import router as workplans_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 async def load_packaged_plan(runtime: ServiceRuntime) -> None:
@@ -28,8 +31,12 @@ async def load_packaged_plan(runtime: ServiceRuntime) -> None:
     if not settings.load_plan_on_startup:
         return
     plan_doc, units_doc = read_plan_files(settings.plan_file, settings.units_file)
-    await load_plan(runtime.uow(), plan_doc, units_doc, config=config_for(settings), actor="fupin-tasks",
-                    only_if_absent=True)
+    try:
+        await load_plan(runtime.uow(), plan_doc, units_doc, config=config_for(settings), actor="fupin-tasks",
+                        only_if_absent=True)
+    except IntegrityError:
+        # another replica loaded it at the same moment: nothing left to do
+        log.info("tasks: the plan was loaded by another process")
 
 
 def definition(settings: TasksSettings | None = None) -> ServiceDefinition:

@@ -13,6 +13,7 @@ from fupin_shared.contracts.tasks import ReportOverdue, SupervisionFindingOverdu
 
 from fupin_tasks.config import TasksConfig
 from fupin_tasks.db import TasksUow
+from fupin_tasks.locks import serialize
 from fupin_tasks.plan.models import Plan
 from fupin_tasks.reports.domain import Cell, Obligation, OverdueReport, obligations, overdue_reports
 from fupin_tasks.reports.models import ReportOverdueNotice
@@ -74,6 +75,7 @@ async def detect_overdue(uow: TasksUow, *, today: date, config: TasksConfig,
     answer whenever it runs for a given ``today``."""
     reports = findings = 0
     async with uow:
+        await serialize(uow.session, "detect-overdue")
         plans = await uow.plans.plans()
         lead_units: dict[tuple[str, int], list[str]] = {}
         for plan in plans:

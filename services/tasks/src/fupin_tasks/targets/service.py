@@ -9,6 +9,7 @@ from fupin_shared.contracts.tasks import TargetMissed, TargetProgressed
 from fupin_shared.db import utc_now
 
 from fupin_tasks.db import TasksUow
+from fupin_tasks.locks import serialize
 from fupin_tasks.schedule.domain import Period, Schedule
 from fupin_tasks.schedule.errors import CalendarNotCovered
 from fupin_tasks.targets.domain import compute_figures, is_met, is_missed, judgement_day
@@ -48,6 +49,7 @@ async def refresh_fed_targets(uow: TasksUow) -> list[str]:
     events) and publish TargetProgressed for each that changed. Safe to run any time."""
     changed: list[str] = []
     async with uow:
+        await serialize(uow.session, "refresh-fed-targets")
         targets = await uow.targets.fed()
         if not targets:
             return changed
