@@ -1,0 +1,145 @@
+"""DCI registry search: each search request answered on its own (``succ`` with records, or ``rjct``
+with a reason code), scoped to the caller's division, personal data masked unless pii:read (each
+unmasked household logged)."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from fupin_registry.codelists import CAUSE_BITS
+from fupin_registry.db import RegistryUow
+from fupin_registry.dci import repository as repo
+from fupin_registry.dci.schemas import DciSearchRequest, IdTypeValue, Predicate, SearchRequest
+from fupin_registry.households import idnumber
+from fupin_shared.auth.deps import check_division
+from fupin_shared.auth.masking import mask_id_number, mask_name
+from fupin_shared.auth.principal import Principal
+from fupin_shared.db import utc_now, uuid7
+from fupin_shared.http.handlers import request_id_var
+from fupin_shared.http.problems import DomainError
+
+RECEIVER = "fupin-registry"
+ID_TYPES = {"ID_NUMBER", "NIN", "UIN"}
+ATTRIBUTES = {"status": "status", "labour_type": "labour_type", "guarantee_type": "guarantee_type",
+              "household_no": "household_no", "village_code": "village_code", "poverty_cause": "poverty_cause"}
+
+
+class Rejected(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def household_record(h: Any, members: list[Any], unmasked: bool) -> dict[str, Any]:
+    identifiers = [{"identifier_type": "HOUSEHOLD_ID", "identifier_value": str(h.id)}]
+    if h.household_no:
+        identifiers.append({"identifier_type": "HOUSEHOLD_NO", "identifier_value": h.household_no})
+    return {
+        "identifier": identifiers, "group_type": "household", "group_size": h.persons,
+        "location": {"admin_area_code": h.village_code}, "status": h.status,
+        "poverty_causes": list(h.poverty_causes or []), "labour_type": h.labour_type,
+        "guarantee_type": h.guarantee_type, "registered_year": h.registered_year,
+        "identified_year": h.identified_year, "exit_year": h.exit_year,
+        "members": [{
+            "identifier": [{"identifier_type": "ID_NUMBER",
+                            "identifier_value": m.id_number if unmasked else mask_id_number(m.id_number)}],
+            "name": {"full_name": m.name if unmasked else mask_name(m.name)}, "sex": m.sex,
+            "birth_date": m.birth_date.isoformat(), "relationship_to_head": m.relation, "active": m.active}
+            for m in members],
+    }
+
+
+def _predicate_filters(query: list[Predicate], actor: Principal) -> tuple[str, dict[str, list[Any]]]:
+    within = actor.division
+    filters: dict[str, list[Any]] = {}
+    for predicate in query:
+        for expression in (predicate.expression1, predicate.expression2):
+            if expression is None:
+                continue
+            name = expression.attribute_name
+            values = expression.attribute_value if expression.operator == "in" else [expression.attribute_value]
+            if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+                raise Rejected("rjct.query.invalid", f"{name}: give a string (eq) or a list of strings (in)")
+            if name == "admin_area_code":
+                if len(values) != 1:
+                    raise Rejected("rjct.query.invalid", "admin_area_code takes one value")
+                try:
+                    within = check_division(actor, values[0])
+                except DomainError as exc:
+                    raise Rejected("rjct.permission.denied", exc.detail) from None
+                continue
+            if name not in ATTRIBUTES:
+                raise Rejected("rjct.query.invalid", f"unknown attribute {name!r}; one of admin_area_code, "
+                                                     + ", ".join(sorted(ATTRIBUTES)))
+            if name == "poverty_cause" and any(v not in CAUSE_BITS for v in values):
+                raise Rejected("rjct.query.invalid", "unknown poverty_cause")
+            filters[ATTRIBUTES[name]] = values
+    return within, filters
+
+
+async def _answer(uow: RegistryUow, request: SearchRequest, actor: Principal) -> dict[str, Any]:
+    criteria = request.search_criteria
+    page = criteria.pagination
+    if criteria.query_type == "idtype-value":
+        if not isinstance(criteria.query, IdTypeValue):
+            raise Rejected("rjct.query.invalid", "idtype-value takes {type, value}")
+        kind, value = criteria.query.type.upper(), criteria.query.value.strip()
+        if kind in ID_TYPES:
+            if idnumber.problem(value) is not None:
+                raise Rejected("rjct.query.invalid", "not a valid GB 11643 ID number")
+            rows = await repo.by_id_number(uow.session, idnumber.normalise(value), within=actor.division)
+        elif kind == "HOUSEHOLD_ID":
+            try:
+                rows = await repo.by_household(uow.session, within=actor.division, household_id=uuid.UUID(value))
+            except ValueError:
+                raise Rejected("rjct.query.invalid", "HOUSEHOLD_ID is a UUID") from None
+        elif kind == "HOUSEHOLD_NO":
+            rows = await repo.by_household(uow.session, within=actor.division, household_no=value)
+        else:
+            raise Rejected("rjct.query.invalid", "identifier type: ID_NUMBER, HOUSEHOLD_ID or HOUSEHOLD_NO")
+        total = len(rows)
+        rows = rows[(page.page_number - 1) * page.page_size:page.page_number * page.page_size]
+    else:
+        if not isinstance(criteria.query, list) or not criteria.query:
+            raise Rejected("rjct.query.invalid", "predicate takes a list of expressions")
+        within, filters = _predicate_filters(criteria.query, actor)
+        rows, total = await repo.by_attributes(uow.session, within=within, filters=filters,
+                                               offset=(page.page_number - 1) * page.page_size, limit=page.page_size)
+    members = await repo.members_of(uow.session, [h.id for h in rows])
+    if actor.may_read_pii:
+        for h in rows:
+            uow.log_access(actor=actor.sub, division=h.village_code, action="household.dci_search",
+                           resource=f"household/{h.id}", request_id=request_id_var.get())
+    return {"records": [household_record(h, members[h.id], actor.may_read_pii) for h in rows], "total": total}
+
+
+async def search(uows: Callable[[], RegistryUow], envelope: DciSearchRequest, *, actor: Principal) -> dict[str, Any]:
+    responses = []
+    async with uows() as uow:
+        for request in envelope.message.search_request:
+            page = request.search_criteria.pagination
+            base = {"reference_id": request.reference_id, "timestamp": utc_now().isoformat(),
+                    "locale": request.locale or "zh"}
+            try:
+                found = await _answer(uow, request, actor)
+            except Rejected as exc:
+                responses.append({**base, "status": "rjct", "status_reason_code": exc.code,
+                                  "status_reason_message": exc.message})
+                continue
+            responses.append({**base, "status": "succ", "data": {
+                "version": "1.0.0", "reg_type": "fupin:registry:poverty_household", "reg_record_type": "household",
+                "reg_records": found["records"]},
+                "pagination": {"page_size": page.page_size, "page_number": page.page_number,
+                               "total_count": found["total"]}})
+        if actor.may_read_pii:
+            await uow.commit()
+    completed = sum(r["status"] == "succ" for r in responses)
+    header = {"version": envelope.header.version, "message_id": str(uuid7()), "message_ts": utc_now().isoformat(),
+              "action": "on-search", "status": "succ" if completed else "rjct",
+              "total_count": len(responses), "completed_count": completed, "sender_id": RECEIVER,
+              "receiver_id": envelope.header.sender_id, "is_msg_encrypted": False}
+    return {"signature": None, "header": header, "message": {
+        "transaction_id": envelope.message.transaction_id, "correlation_id": envelope.header.message_id,
+        "search_response": responses}}
