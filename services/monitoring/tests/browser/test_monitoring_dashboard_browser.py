@@ -136,6 +136,15 @@ async def test_dashboard_loads_and_shows_a_registry_write_live(tmp_path, key_fil
                                  message="the registry write did not show up on the page")
                 assert await page.locator("#chart-status canvas").count() == 1
                 await page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+
+                # drill down from the city to the county, then switch to English
+                await page.locator('.tile[data-code="441223000000"]').click()
+                await page.wait_for_function("document.querySelectorAll('#crumbs a').length === 1", timeout=10_000)
+                await page.locator(f'.tile[data-code="{VILLAGE[:9]}000"]').wait_for(timeout=10_000)
+                assert await households() == before + 1  # both households are in 广宁县
+                await page.locator("#lang").click()
+                await page.wait_for_function("document.documentElement.lang === 'en'", timeout=5_000)
+                assert "monitoring" in (await page.locator("h1").inner_text()).lower()
                 assert problems == []
             finally:
                 await browser.close()

@@ -118,6 +118,7 @@ async def test_sdmx1_client_lists_reads_structure_and_data(monitoring) -> None: 
     assert s.get(("A", VILLAGE, "HH", "exited", "2019")) != s.get(("A", VILLAGE, "HH", "exited", "2019"))  # NaN
     assert not any(k[1] == HJ for k in s.index)
     e = got["exits"]
+    e = e.reorder_levels(["FREQ", "AREA", "MOVE", "REASON", "TIME_PERIOD"])
     assert e[("A", CITY, "EXIT", "industry", "2019")] == 3.0
     assert e[("A", CITY, "EXIT", "employment", "2020")] == 6.0
     assert e[("A", GN, "RETURN", "illness", "2020")] == 1.0
