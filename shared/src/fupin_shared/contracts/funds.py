@@ -138,9 +138,11 @@ class DisclosureRuleChanged(_Funds):
     verb: ClassVar[str] = "changed"
     kind: str
     division_level: str
+    """The levels the rule governs, comma-separated (``city,county``); ``division_levels`` as a list."""
     public: bool
     min_notice_days: int
     gates_disbursement: bool
+    division_levels: list[str] = []
 
 
 class ProjectChanged(_Funds):

@@ -184,7 +184,8 @@ async def change_rule(uow: FundsUow, kind: str, request: RuleUpdate, *, actor: P
         if request.basis:
             rule.basis = request.basis
         rule.updated_at = utc_now()
-        uow.record(DisclosureRuleChanged(kind=rule.kind, division_levels=list(rule.division_levels),
+        uow.record(DisclosureRuleChanged(kind=rule.kind, division_level=",".join(rule.division_levels),
+                                         division_levels=list(rule.division_levels),
                                          public=rule.public, min_notice_days=rule.min_notice_days,
                                          gates_disbursement=rule.gates_disbursement),
                    subject=rule.kind, division=CITY_CODE, actor=actor.sub)
