@@ -28,7 +28,7 @@ CITY, GUANGNING = "441200000000", "441223000000"
 WRITE = ["monitoring:read", "monitoring:write"]
 
 
-async def load_city(monitoring, households: int = 120, seed: int = 5) -> None:  # noqa: ANN001
+async def load_city(monitoring, households: int = 40, seed: int = 5) -> None:  # noqa: ANN001
     rng = random.Random(seed)
     villages = synthetic.villages(24, seed=seed)
     events = [e for i in range(households) for e in synthetic.household_history(rng, villages[i % len(villages)])]
@@ -53,7 +53,7 @@ async def tables_content(engine) -> dict[str, list[tuple]]:  # noqa: ANN001
 
 
 async def test_freeze_publishes_every_metric_for_the_city_counties_and_units(monitoring) -> None:  # noqa: ANN001
-    await load_city(monitoring)
+    await load_city(monitoring, households=40)
     response = await monitoring.client.post("/v1/snapshots/2019/freeze", headers={
         **monitoring.auth(scopes=WRITE), "Idempotency-Key": "freeze-2019"})
     assert response.status_code == 201, response.text
@@ -65,7 +65,7 @@ async def test_freeze_publishes_every_metric_for_the_city_counties_and_units(mon
         if kind in ("city", "county"):
             assert set(body["metrics"][subject]) == set(SNAPSHOT_METRICS), subject
     city = body["metrics"][CITY]
-    assert city["households_identified"] == 120 and 0 < city["exit_rate"] <= 1
+    assert city["households_identified"] == 40 and 0 < city["exit_rate"] <= 1
     assert city["funds_allocated_fen"] == 8 * 100_000_000
     replay = await monitoring.client.post("/v1/snapshots/2019/freeze", headers={
         **monitoring.auth(scopes=WRITE), "Idempotency-Key": "freeze-2019"})
@@ -114,7 +114,7 @@ async def test_a_county_reader_sees_its_own_county_of_a_snapshot(monitoring) -> 
 
 @pytest.mark.parametrize("backend", BOTH, indirect=True)
 async def test_the_rebuilt_view_equals_the_live_one(monitoring) -> None:  # noqa: ANN001
-    await load_city(monitoring, households=80)
+    await load_city(monitoring, households=40)
     live = await tables_content(monitoring.runtime.engine)
     overview = await monitoring.overview()
     response = await monitoring.client.post("/v1/rebuild", headers=monitoring.auth(scopes=WRITE))
