@@ -94,7 +94,8 @@ def person_record(row: dict, *, key: bytes, seq: int, on: date) -> dict:
         "education": row["education"], "health": row["health"], "disability_grade": row["disability_grade"],
         "medical_insurance": row["medical_insurance"], "pension_insurance": row["pension_insurance"],
         "labour_skill": row["labour_skill"], "employment": row["employment"],
-        "left_reason": row["left_reason"] or ("household_" + row["household_status"] if gone and row["active"] else None),
+        "left_reason": row["left_reason"] or (
+            "household_" + row["household_status"] if row["household_status"] in OUT_STATUSES else None),
         "updated_at": row["updated_at"]}
 
 

@@ -27,7 +27,7 @@ FETCH = 5000
 CHANGE_TYPES = ("fupin.registry.household.%", "fupin.registry.member.%")
 _OUT = ", ".join(f"'{s}'" for s in domain.OUT_STATUSES)
 
-_PID = "substr(encode(hmac({col}::text, $1::bytea, 'sha256'), 'hex'), 1, 32)"
+_PID = "substr(encode(hmac(convert_to({col}::text, 'UTF8'), $1::bytea, 'sha256'::text), 'hex'), 1, 32)"
 _CHANGED = ("(SELECT subject, max(sequence) AS seq FROM outbox WHERE sequence > $4 AND sequence <= $5 "
             "AND (type LIKE 'fupin.registry.household.%' OR type LIKE 'fupin.registry.member.%') GROUP BY subject)")
 
