@@ -125,5 +125,7 @@ def demo_data(
 
 
 def register_top_level(root: typer.Typer) -> None:
-    """Adds ``fupin demo-data``."""
+    """Adds ``fupin demo-data`` and ``fupin feeds …``."""
     root.command("demo-data")(demo_data)
+    from fupin_registry.feeds.cli import app as feeds_app
+    root.add_typer(feeds_app, name="feeds")
