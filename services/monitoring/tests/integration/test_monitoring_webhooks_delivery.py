@@ -20,7 +20,7 @@ from fupin_monitoring.webhooks.domain import verify
 from fupin_shared.contracts import registry as cr
 from fupin_shared.testing import eventually
 
-pytestmark = pytest.mark.pg
+BOTH = [pytest.param("sqlite"), pytest.param("pg", marks=pytest.mark.pg)]
 GUANGNING, V1, V_OTHER = "441223000000", "441223101201", "441224102301"
 
 RECEIVER = r'''
@@ -105,6 +105,7 @@ def signal(village: str) -> object:
     return envelope(event, subject=sid, division=village)
 
 
+@pytest.mark.parametrize("backend", BOTH, indirect=True)
 async def test_signed_delivery_survives_a_receiver_outage_and_dead_letters_replay(monitoring, receiver,
                                                                                  fast_retries) -> None:  # noqa: ANN001
     county = monitoring.auth(division=GUANGNING, scopes=["webhooks:write"])
@@ -172,6 +173,7 @@ async def _delivered(deliveries) -> bool:  # noqa: ANN001
     return len(items) == 1 and items[0]["delivered_at"] is not None
 
 
+@pytest.mark.pg
 async def test_subscriptions_are_scoped_and_validated_nothing_written(monitoring) -> None:  # noqa: ANN001
     body = {"url": "http://127.0.0.1:9/hook", "event_types": ["fupin.registry.signal.matched.v1"]}
     r = await monitoring.client.post("/v1/webhooks", json=body,

@@ -1,5 +1,4 @@
 """The field app over HTTP: the household delta (cursor, 304, gzip, removals) and the batched upload."""
-import gzip
 
 import pytest
 from sqlalchemy import select
