@@ -48,10 +48,18 @@ async def queue_deliveries(session: AsyncSession, event: Envelope) -> None:
     rows = [{"id": uuid7(), "subscription_id": s.id, "event_id": event.id, "event_type": event.type,
              "payload": payload, "status": domain.PENDING, "attempts": 0, "next_attempt_at": now,
              "last_status": None, "last_error": None, "created_at": now, "delivered_at": None}
-            for s in await repo.active_subscriptions(session)
+            for s in await _subscriptions(session)
             if domain.type_matches(s.event_types, event.type) and domain.division_matches(s.division_code,
                                                                                           event.division)]
     await repo.enqueue(session, rows)
+
+
+async def _subscriptions(session: AsyncSession) -> list[Any]:
+    """Active subscriptions, read once per consumer batch (the batch shares one session)."""
+    cached = session.info.get("webhook_subscriptions")
+    if cached is None:
+        cached = session.info["webhook_subscriptions"] = await repo.active_subscriptions(session)
+    return cached
 
 
 def _handlers() -> HandlerRegistry:
