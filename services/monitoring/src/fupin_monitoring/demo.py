@@ -17,14 +17,14 @@ log = logging.getLogger(__name__)
 
 DEMO_YEARS = (2018, 2019)
 QUIET_SECONDS = 3.0
-MAX_WAIT_SECONDS = 180.0
+MAX_WAIT_SECONDS = 1800.0
 DEMO_ACTOR = Principal(sub="demo-year-end", client_id="demo-year-end",
                        scopes=frozenset({"monitoring:read", "monitoring:write"}), division=CITY)
 
 
-async def wait_until_quiet(runtime: Any, *, quiet: float = QUIET_SECONDS, limit: float = MAX_WAIT_SECONDS) -> int:
+async def wait_until_quiet(runtime: Any, *, quiet: float = QUIET_SECONDS, limit: float = MAX_WAIT_SECONDS) -> int | None:
     """Wait until the view has taken in every event published so far and nothing new came for
-    ``quiet`` seconds; returns how many events it has applied."""
+    ``quiet`` seconds; returns how many events it has applied (None if it never got there)."""
     deadline = time.monotonic() + limit
     last_seen, since = -1, time.monotonic()
     while time.monotonic() < deadline:
@@ -35,9 +35,7 @@ async def wait_until_quiet(runtime: Any, *, quiet: float = QUIET_SECONDS, limit:
         elif time.monotonic() - since >= quiet:
             return view.applied_total
         await asyncio.sleep(0.25)
-    log.warning("monitoring demo: the view was still busy after %.0f s; freezing what it holds", limit)
-    view = runtime.extras.get("view")
-    return view.applied_total if view is not None else 0
+    return None
 
 
 async def load_demo(runtime: Any) -> None:
@@ -47,7 +45,12 @@ async def load_demo(runtime: Any) -> None:
     if not missing:
         log.info("monitoring demo: snapshots %s already frozen", DEMO_YEARS)
         return
+    log.info("monitoring demo: waiting for the other services' demo events to reach the view")
     applied = await wait_until_quiet(runtime)
+    if applied is None:
+        log.warning("monitoring demo: the view was still catching up after %.0f s; snapshots %s not frozen "
+                    "(freeze them later with `fupin monitoring freeze YEAR`)", MAX_WAIT_SECONDS, missing)
+        return
     for year in missing:
         row = await freeze_snapshot(runtime.uow(), year, actor=DEMO_ACTOR, today_year=today_in_china().year)
         log.info("monitoring demo: froze %s (%d subjects, view at %d events)", year, len(row["metrics"]), applied)
