@@ -165,6 +165,7 @@ async def test_sdmx_key_filters_periods_and_updated_after(monitoring) -> None:  
     assert r.status_code == 404
 
 
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("pg", marks=pytest.mark.pg)], indirect=True)
 async def test_sdmx_county_token_sees_only_its_subtree(monitoring) -> None:  # noqa: ANN001
     await seed(monitoring.runtime)
     headers = {**monitoring.auth(scopes=FEED, division=HJ), "Accept": "application/vnd.sdmx.data+csv;version=1.0.0"}
