@@ -172,3 +172,44 @@ async def test_feeds_village_aggregates_suppress_small_cells(any_registry, house
     assert small["households"] is None and small["persons"] is None and small["suppressed"] == "households|persons"
     r = await h.client.get("/v1/feeds/village-aggregates", headers=h.auth(scopes=FEED, division=COUNTY))
     assert {x["village_code"] for x in r.json()["items"]} == {reg.VILLAGE}
+
+
+async def test_feeds_cli_pull_and_resume(registry, household_body, reg, tmp_path) -> None:  # noqa: ANN001
+    import asyncio
+    import socket
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from fupin_registry.feeds.cli import app as feeds_cli
+
+    h = registry
+    await _world(h, household_body, reg)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(h.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    await eventually(lambda: _ready(server), timeout=10, message="server did not start")
+    token = h.token(scopes=FEED, client_id="stats-bureau")
+    out = tmp_path / "households.ndjson"
+    try:
+        args = ["pull", "households", "--url", f"http://127.0.0.1:{port}", "--token", token, "--out", str(out)]
+        first = await asyncio.to_thread(CliRunner().invoke, feeds_cli, args)
+        assert first.exit_code == 0, first.output
+        cursor = (tmp_path / "households.ndjson.cursor").read_text().strip()
+        assert len(out.read_bytes().splitlines()) == 3 and f"--since {cursor}" in first.output
+        again = await asyncio.to_thread(CliRunner().invoke, feeds_cli, [*args, "--since", cursor])
+        assert again.exit_code == 0, again.output
+        assert out.read_bytes() == b""
+        refused = await asyncio.to_thread(CliRunner().invoke, feeds_cli,
+                                          ["pull", "households", "--url", f"http://127.0.0.1:{port}", "--token",
+                                           h.token(scopes=["registry:read"]), "--out", str(out)])
+        assert refused.exit_code == 1
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def _ready(server) -> bool:  # noqa: ANN001
+    return bool(server.started)

@@ -15,6 +15,11 @@ import typer
 app = typer.Typer(help="Statistics feeds (de-identified microdata): pull a change feed.", no_args_is_help=True)
 
 
+@app.callback()
+def feeds() -> None:
+    """Statistics feeds (de-identified microdata): pull a change feed."""
+
+
 def _default_url(settings) -> str:  # noqa: ANN001
     return "http://127.0.0.1:8000/registry" if settings.mode == "embedded" else "http://127.0.0.1:8001"
 
