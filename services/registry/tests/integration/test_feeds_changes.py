@@ -174,6 +174,7 @@ async def test_feeds_village_aggregates_suppress_small_cells(any_registry, house
     assert {x["village_code"] for x in r.json()["items"]} == {reg.VILLAGE}
 
 
+@pytest.mark.pg
 async def test_feeds_cli_pull_and_resume(registry, household_body, reg, tmp_path) -> None:  # noqa: ANN001
     import asyncio
     import socket
