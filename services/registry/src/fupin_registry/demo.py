@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from fupin_registry import demodata
 from fupin_registry.db import RegistryUow
 from fupin_registry.households.models import Household
 from fupin_registry.imports import service as imports
@@ -45,9 +44,8 @@ async def load_generated(uow_factory: Callable[[], RegistryUow], *, households: 
                         households_rejected=0, persons_created=0, rows_rejected=0, error_count=0)
         uow.imports.add(job)
         await uow.commit()
-    groups = demodata.as_rows(demodata.Generator(seed).households(households))
     result = await imports.run_job(uow_factory, job.id, on_batch=on_batch, outbox_signal=outbox_signal,
-                                   groups=groups)
+                                   source=imports.Source(kind="demo", seed=seed, households=households))
     assert result is not None
     return result
 

@@ -156,3 +156,24 @@ async def test_an_interrupted_job_resumes_after_its_last_batch(migrated_pg, tmp_
         async with registry.engine.connect() as conn:
             assert (await conn.execute(text("SELECT count(*) FROM member"))).scalar() == persons
             assert (await conn.execute(text("SELECT count(DISTINCT subject) FROM outbox"))).scalar() == 30
+
+
+@pytest.mark.parametrize("households", [25])
+async def test_large_sources_are_read_in_a_separate_process(migrated_pg, tmp_path, households):
+    from fupin_registry.app import MIGRATIONS
+    from fupin_registry.standalone import open_registry
+
+    rows = list(demodata.Generator(15).households(households))
+    path = tmp_path / "big.csv"
+    path.write_bytes(csv_file(rows) + b"\n" + "户编号,村代码\n".encode())  # a broken tail after good rows
+    async with open_registry(await migrated_pg(MIGRATIONS), migrate=False) as registry:
+        job = await service.create_job(registry.uow(), path=path, filename="big.csv", division="441200000000",
+                                       actor="tester")
+        done = await service.run_job(registry.uow, job.id, batch_persons=10, reader_process=True)
+        assert (done.status, done.households_created) == ("done", households)
+        assert done.persons_created == sum(len(r) for r in rows) and done.households_rejected == 1
+        demo = await service.create_job(registry.uow(), path=path, filename="again.csv", division="441200000000",
+                                        actor="tester")
+        again = await service.run_job(registry.uow, demo.id, reader_process=True,
+                                      source=service.Source(kind="demo", seed=15, households=households))
+        assert (again.households_unchanged, again.households_created) == (households, 0)

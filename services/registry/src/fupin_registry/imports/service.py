@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import multiprocessing
 import queue
 import threading
 import uuid
@@ -39,6 +40,10 @@ BATCH_PERSONS = 5000
 """Persons per committed batch (≈ 2,200 households): big enough for COPY, small enough for memory."""
 MAX_STORED_ERRORS = 100_000
 """Row errors kept per job (the count goes on beyond it)."""
+PROCESS_THRESHOLD_BYTES = 4 << 20
+PROCESS_THRESHOLD_HOUSEHOLDS = 4000
+"""Sources at least this large are read and validated in a separate process, so parsing runs on another
+core than the writer (and, in the embedded default, than the relay and the consumers)."""
 
 
 @dataclass
@@ -54,8 +59,42 @@ class Batch:
 
 
 class _End:
-    def __init__(self, error: BaseException | None = None) -> None:
-        self.error = error
+    """The end of a source; ``failure`` says why it ended early (picklable: it may cross processes)."""
+
+    def __init__(self, failure: str | None = None) -> None:
+        self.failure = failure
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a job's rows come from: its spooled file (``csv``/``xlsx``) or the demo-data generator."""
+
+    kind: str
+    path: str | None = None
+    seed: int = 0
+    households: int = 0
+
+    def open(self, progress: reader.Progress) -> tuple[Any, Iterator[list[reader.Row]]]:
+        if self.kind == "demo":
+            from fupin_registry import demodata
+
+            return None, demodata.as_rows(demodata.Generator(self.seed).households(self.households))
+        path = Path(self.path or "")
+        if self.kind == "xlsx":
+            return None, reader.households(reader.read_xlsx(path, progress)[1])
+        handle = path.open("rb")
+        try:
+            return handle, reader.households(reader.read_csv(handle, progress)[1])
+        except BaseException:
+            handle.close()
+            raise
+
+    @property
+    def large(self) -> bool:
+        """Worth a reader process of its own (it costs a second or two to start)."""
+        if self.kind == "demo":
+            return self.households >= PROCESS_THRESHOLD_HOUSEHOLDS
+        return self.path is not None and Path(self.path).stat().st_size >= PROCESS_THRESHOLD_BYTES
 
 
 def _sha256(path: Path) -> str:
@@ -81,14 +120,6 @@ async def create_job(uow: RegistryUow, *, path: Path, filename: str, division: s
         uow.imports.add(job)
         await uow.commit()
     return job
-
-
-def _source(job: ImportJob, progress: reader.Progress) -> tuple[Any, Iterator[reader.Row]]:
-    path = Path(job.spool_path or "")
-    if job.file_format == "xlsx":
-        return None, reader.read_xlsx(path, progress)[1]
-    handle = path.open("rb")
-    return handle, reader.read_csv(handle, progress)[1]
 
 
 def _put(out: queue.Queue, item: Any, stop: threading.Event) -> bool:
@@ -128,8 +159,41 @@ def produce(groups: Iterator[list[reader.Row]], ctx: p.Context, out: queue.Queue
         batch.bytes_read = progress.bytes_read
         if _put(out, batch, stop):
             _put(out, _End(), stop)
+    except reader.UnreadableFile as exc:
+        _put(out, _End(str(exc)), stop)
     except BaseException as exc:  # noqa: BLE001 - handed to the writer, which fails the job
-        _put(out, _End(exc), stop)
+        log.error("import reader failed", exc_info=exc)
+        _put(out, _End(f"import failed: {type(exc).__name__}"), stop)
+
+
+def produce_in_process(source: Source, ctx: p.Context, out: Any, skip_through: int, batch_persons: int) -> None:
+    """Body of the reader process: open the source, validate, send batches back."""
+    progress = reader.Progress()
+    stop = threading.Event()
+    try:
+        handle, groups = source.open(progress)
+    except reader.UnreadableFile as exc:
+        _put(out, _End(str(exc)), stop)
+        return
+    try:
+        produce(groups, ctx, out, skip_through=skip_through, progress=progress, stop=stop,
+                batch_persons=batch_persons)
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _next(out: Any, process: Any) -> Any:
+    """The next batch; an ``_End`` if the reader process died without saying so."""
+    while True:
+        try:
+            return out.get(timeout=0.5)
+        except queue.Empty:
+            if process is not None and not process.is_alive():
+                try:
+                    return out.get(timeout=0.5)
+                except queue.Empty:
+                    return _End(f"the reader process stopped (exit code {process.exitcode})")
 
 
 async def _claim(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID) -> Any:
@@ -165,14 +229,15 @@ async def _release(conn: Any, job_id: uuid.UUID) -> None:
 async def run_job(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
                   on_batch: Callable[[ImportJob], Awaitable[None] | None] | None = None,
                   outbox_signal: asyncio.Event | None = None, batch_persons: int = BATCH_PERSONS,
-                  groups: Iterator[list[reader.Row]] | None = None) -> ImportJob | None:
-    """Run (or resume) a job to the end. ``groups`` replaces the file (the demo loader feeds rows)."""
+                  source: Source | None = None, reader_process: bool | None = None) -> ImportJob | None:
+    """Run (or resume) a job to the end. ``source`` replaces the job's file (the demo loader generates
+    rows); ``reader_process`` forces (or forbids) a separate reader process (default: for large sources)."""
     lock = await _claim(uow_factory, job_id)
     if lock is None:
         return None
     try:
         return await _run(uow_factory, job_id, on_batch=on_batch, outbox_signal=outbox_signal,
-                          batch_persons=batch_persons, groups=groups)
+                          batch_persons=batch_persons, source=source, reader_process=reader_process)
     except asyncio.CancelledError:
         raise  # the job stays running and resumes after a restart
     except Exception as exc:  # noqa: BLE001 - the job is marked failed; committed batches stay
@@ -185,7 +250,7 @@ async def run_job(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
 
 async def _run(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
                on_batch: Callable[[ImportJob], Awaitable[None] | None] | None, outbox_signal: asyncio.Event | None,
-               batch_persons: int, groups: Iterator[list[reader.Row]] | None) -> ImportJob:
+               batch_persons: int, source: Source | None, reader_process: bool | None) -> ImportJob:
     async with uow_factory() as uow:
         job = await uow.session.get(ImportJob, job_id)
         if job is None or job.status in ("done", "failed"):
@@ -195,36 +260,38 @@ async def _run(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
         lines = {line.year: line.household_line_fen for line in await uow.lines.all()}
         await uow.commit()
     ctx = p.Context(villages=villages, division=job.division, actor=job.actor, today=utc_now().date(), lines=lines)
-    progress = reader.Progress(bytes_read=job.bytes_read)
-    handle = None
-    out: queue.Queue = queue.Queue(maxsize=2)
+    if source is None:
+        if job.spool_path is None:
+            return await _finish(uow_factory, job_id, failure="interrupted; the data has no file to resume "
+                                                              "from (run the load again)")
+        source = Source(kind=job.file_format, path=job.spool_path)
+    use_process = source.large if reader_process is None else reader_process
     stop = threading.Event()
-    try:
-        if groups is None:
-            if job.spool_path is None:
-                return await _finish(uow_factory, job_id, failure="interrupted; the data has no file to resume "
-                                                                  "from (run the load again)")
-            handle, rows = _source(job, progress)
-            groups = reader.households(rows)
-    except reader.UnreadableFile as exc:
-        return await _finish(uow_factory, job_id, failure=str(exc))
-    thread = threading.Thread(target=produce, args=(groups, ctx, out),
-                              kwargs={"skip_through": job.rows_read, "progress": progress, "stop": stop,
-                                      "batch_persons": batch_persons},
-                              name=f"import-{job_id}", daemon=True)
-    thread.start()
+    process = thread = handle = None
+    if use_process:
+        mp = multiprocessing.get_context("spawn")
+        out: Any = mp.Queue(maxsize=2)
+        process = mp.Process(target=produce_in_process, args=(source, ctx, out, job.rows_read, batch_persons),
+                             name=f"import-{job_id}", daemon=True)
+        process.start()
+    else:
+        out = queue.Queue(maxsize=2)
+        progress = reader.Progress(bytes_read=job.bytes_read)
+        try:
+            handle, groups = source.open(progress)
+        except reader.UnreadableFile as exc:
+            return await _finish(uow_factory, job_id, failure=str(exc))
+        thread = threading.Thread(target=produce, args=(groups, ctx, out),
+                                  kwargs={"skip_through": job.rows_read, "progress": progress, "stop": stop,
+                                          "batch_persons": batch_persons},
+                                  name=f"import-{job_id}", daemon=True)
+        thread.start()
     loop = asyncio.get_running_loop()
     try:
         while True:
-            item = await loop.run_in_executor(None, out.get)
+            item = await loop.run_in_executor(None, _next, out, process)
             if isinstance(item, _End):
-                if item.error is not None:
-                    failure = str(item.error) if isinstance(item.error, reader.UnreadableFile) else \
-                        f"import failed: {type(item.error).__name__}"
-                    if not isinstance(item.error, reader.UnreadableFile):
-                        log.error("import %s failed", job_id, exc_info=item.error)
-                    return await _finish(uow_factory, job_id, failure=failure)
-                return await _finish(uow_factory, job_id)
+                return await _finish(uow_factory, job_id, failure=item.failure)
             job = await _commit_batch(uow_factory, job_id, item)
             if outbox_signal is not None:
                 outbox_signal.set()
@@ -234,7 +301,13 @@ async def _run(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
                     await result
     finally:
         stop.set()
-        await asyncio.to_thread(thread.join, 10)
+        if thread is not None:
+            await asyncio.to_thread(thread.join, 10)
+        if process is not None:
+            if process.is_alive():
+                process.terminate()
+            await asyncio.to_thread(process.join, 10)
+            out.close()
         if handle is not None:
             handle.close()
 
