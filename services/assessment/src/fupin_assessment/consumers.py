@@ -3,7 +3,8 @@ each event id in the same transaction):
 
 - monitoring: ``YearSnapshotFrozen`` → ``snapshot`` (assessment scores from its own copy);
 - tasks and funds: supervision and audit findings → ``finding`` (deductions);
-- registry: household and member events → ``frame_household`` / ``frame_member`` (sampling frame).
+- registry: household and member events → ``frame_household`` / ``frame_member`` (sampling frame),
+  applied a batch at a time by :mod:`fupin_assessment.inputs.frame_consumer` (a background job).
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fupin_assessment.inputs.repository import InputRepository
 from fupin_shared.app import ConsumerSpec
 from fupin_shared.consuming import HandlerRegistry
-from fupin_shared.contracts import registry as reg
 from fupin_shared.contracts.funds import AuditFindingClosed, AuditFindingRecorded
 from fupin_shared.contracts.monitoring import YearSnapshotFrozen
 from fupin_shared.contracts.tasks import (SupervisionFindingClosed, SupervisionFindingOverdue,
@@ -25,12 +25,6 @@ from fupin_shared.events import Envelope
 
 snapshot_events = HandlerRegistry()
 finding_events = HandlerRegistry()
-frame_events = HandlerRegistry()
-
-HOUSEHOLD_EVENTS = (reg.HouseholdRegistered, reg.HouseholdUpdated, reg.HouseholdStatusChanged,
-                    reg.HouseholdIdentified, reg.HouseholdExited, reg.HouseholdReturned, reg.HouseholdRemoved,
-                    reg.IncomeRecorded, reg.GuaranteesAssessed, reg.MeasureRecorded)
-MEMBER_EVENTS = (reg.MemberAdded, reg.MemberUpdated, reg.MemberLeft)
 
 
 @snapshot_events.on(YearSnapshotFrozen.event_type())
@@ -75,33 +69,7 @@ def _date(raw: str) -> date:
     return date.fromisoformat(str(raw)[:10])
 
 
-@frame_events.on(*(c.event_type() for c in HOUSEHOLD_EVENTS))
-async def household_changed(session: AsyncSession, event: Envelope) -> None:
-    data = event.data
-    await InputRepository(session).upsert_household(
-        household_id=uuid.UUID(data["household_id"]), village_code=data["village_code"], status=data["status"],
-        persons=int(data["persons"]), at=event.time)
-
-
-@frame_events.on(*(c.event_type() for c in MEMBER_EVENTS))
-async def member_changed(session: AsyncSession, event: Envelope) -> None:
-    data = event.data
-    repo = InputRepository(session)
-    household_id = uuid.UUID(data["household_id"])
-    await repo.upsert_household(household_id=household_id, village_code=data["village_code"], status=data["status"],
-                                persons=int(data["persons"]), at=event.time)
-    left = event.type == reg.MemberLeft.event_type()
-    grade = data.get("disability_grade")
-    changed = {c.lower() for c in data.get("changed") or ()}
-    says_grade = event.type == reg.MemberAdded.event_type() or grade is not None or bool(
-        changed & {"disability", "disability_grade"})
-    await repo.upsert_member(member_id=uuid.UUID(data["member_id"]), household_id=household_id,
-                             disability_grade=int(grade) if grade is not None else None, active=not left,
-                             at=event.time, keep_grade=not says_grade)
-
-
 CONSUMERS = [
     ConsumerSpec(name="snapshots", sources=["monitoring"], handlers=snapshot_events),
     ConsumerSpec(name="findings", sources=["tasks", "funds"], handlers=finding_events),
-    ConsumerSpec(name="frame", sources=["registry"], handlers=frame_events),
 ]

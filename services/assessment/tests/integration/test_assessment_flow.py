@@ -440,3 +440,42 @@ async def test_open_twice_and_without_framework_is_refused(service) -> None:  # 
     r = await h.client.post("/v1/assessments", json={"year": 2018}, headers=h.auth(scopes=READER))
     assert r.status_code == 403
     assert CITY == "441200000000"
+
+
+async def test_framework_defined_replaced_and_refused(service) -> None:  # noqa: ANN001
+    h, _ = service
+    etag = await define(h, 2020)
+    assert etag == '"v1"'
+    r = await h.client.get("/v1/frameworks/2020", headers=h.auth(scopes=READER))
+    body = r.json()
+    assert body["kinds"]["county"] == {"indicators": 15, "weight": 100, "manual": 4, "auto": 11}
+    assert body["dimensions"] == ["减贫成效", "精准识别", "精准帮扶", "扶贫资金", "责任落实"]
+    document = bundled_framework(2020).model_dump(mode="json")
+    before = await outbox_count(h)
+    # weights that do not sum to 100, an unknown metric: 422 with pointers, nothing written
+    bad = {**document, "indicators": [{**document["indicators"][0], "weight": 20, "source": "mood"},
+                                      *document["indicators"][1:]]}
+    r = await h.client.put("/v1/frameworks/2020", json=bad, headers={**h.auth(scopes=WRITER), "If-Match": etag})
+    assert r.status_code == 422
+    assert {e["pointer"] for e in r.json()["errors"]} == {"#/indicators/0/source", "#/indicators"}
+    r = await h.client.put("/v1/frameworks/2020", json={**document, "surprise": 1},
+                           headers={**h.auth(scopes=WRITER), "If-Match": etag})
+    assert r.status_code == 422
+    r = await h.client.put("/v1/frameworks/2020", json=document, headers=h.auth(scopes=WRITER))
+    assert r.status_code == 428
+    r = await h.client.put("/v1/frameworks/2020", json=document, headers={**h.auth(scopes=WRITER), "If-Match": '"v7"'})
+    assert r.status_code == 412
+    r = await h.client.put("/v1/frameworks/2020", json=document,
+                           headers={**h.auth(scopes=WRITER, division=GUANGNING), "If-Match": etag})
+    assert r.status_code == 403
+    assert await outbox_count(h) == before
+    assert (await h.client.get("/v1/frameworks/2020", headers=h.auth(scopes=READER))).json() == body
+    # a replacement with If-Match
+    changed = {**document, "appeal_window_days": 10}
+    r = await h.client.put("/v1/frameworks/2020", json=changed, headers={**h.auth(scopes=WRITER), "If-Match": etag})
+    assert r.status_code == 200 and r.headers["etag"] == '"v2"' and r.json()["appeal_window_days"] == 10
+    history = (await h.client.get("/v1/frameworks/2020/history", headers=h.auth(scopes=READER))).json()
+    assert [e["data"]["version"] for e in history] == [1, 2]
+    assert (await h.client.get("/v1/frameworks/2017", headers=h.auth(scopes=READER))).status_code == 404
+    listing = (await h.client.get("/v1/frameworks", headers=h.auth(scopes=READER))).json()
+    assert [f["year"] for f in listing["items"]] == [2020]

@@ -119,31 +119,35 @@ class InputRepository:
         return True
 
     # --- sampling frame ----------------------------------------------------------------------
-    async def upsert_household(self, *, household_id: uuid.UUID, village_code: str, status: str, persons: int,
-                               at: datetime) -> None:
-        stmt = _insert(self.session, FrameHousehold).values(
-            household_id=household_id, village_code=village_code, status=normalise_status(status), persons=persons,
-            updated_at=at)
+    async def upsert_households(self, rows: list[dict[str, Any]]) -> None:
+        """Households' last states (``household_id, village_code, status, persons, at``); an older
+        state never overwrites a newer one. One cached statement, executed for many rows."""
+        if not rows:
+            return
+        stmt = _insert(self.session, FrameHousehold)
         stmt = stmt.on_conflict_do_update(
             index_elements=["household_id"],
             set_={"village_code": stmt.excluded.village_code, "status": stmt.excluded.status,
                   "persons": stmt.excluded.persons, "updated_at": stmt.excluded.updated_at},
             where=FrameHousehold.updated_at <= stmt.excluded.updated_at)
-        await self.session.execute(stmt)
+        await self.session.execute(stmt, [
+            {"household_id": r["household_id"], "village_code": r["village_code"],
+             "status": normalise_status(r["status"]), "persons": r["persons"], "updated_at": r["at"]} for r in rows])
 
-    async def upsert_member(self, *, member_id: uuid.UUID, household_id: uuid.UUID, disability_grade: int | None,
-                            active: bool, at: datetime, keep_grade: bool = False) -> None:
-        """``keep_grade``: the event did not say the grade (an update of other fields)."""
-        stmt = _insert(self.session, FrameMember).values(
-            member_id=member_id, household_id=household_id, disability_grade=disability_grade, active=active,
-            updated_at=at)
+    async def upsert_members(self, rows: list[dict[str, Any]], *, keep_grade: bool) -> None:
+        """Members' last states; ``keep_grade``: these events did not state the disability grade."""
+        if not rows:
+            return
+        stmt = _insert(self.session, FrameMember)
         changes: dict[str, Any] = {"household_id": stmt.excluded.household_id, "active": stmt.excluded.active,
                                    "updated_at": stmt.excluded.updated_at}
         if not keep_grade:
             changes["disability_grade"] = stmt.excluded.disability_grade
         stmt = stmt.on_conflict_do_update(index_elements=["member_id"], set_=changes,
                                           where=FrameMember.updated_at <= stmt.excluded.updated_at)
-        await self.session.execute(stmt)
+        await self.session.execute(stmt, [
+            {"member_id": r["member_id"], "household_id": r["household_id"], "disability_grade": r["disability_grade"],
+             "active": r["active"], "updated_at": r["at"]} for r in rows])
 
     async def frame(self, *, within: str, statuses: set[str] | None = None) -> list[FrameFact]:
         """Households of the division (optionally of some statuses), each with whether an active
