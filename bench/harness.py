@@ -225,7 +225,7 @@ MEASURES: dict[str, Callable[[dict], list[Row]]] = {
 
 def profile_http(kind: str, seconds: float = 8.0) -> Path | None:
     """Runs the Fupin server of ``kind`` ("get" or "post") under pyinstrument with the same load for a few
-    seconds and keeps the HTML profile under bench/profiles/."""
+    seconds and keeps the profile (text tree) under bench/profiles/."""
     try:
         import pyinstrument  # noqa: F401
     except ImportError:
@@ -237,7 +237,7 @@ def profile_http(kind: str, seconds: float = 8.0) -> Path | None:
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     profiles = ROOT / "bench" / "profiles"
     profiles.mkdir(exist_ok=True)
-    target = profiles / f"{kind}-{stamp}.html"
+    target = profiles / f"{kind}-{stamp}.txt"
     work = ROOT / "var" / "bench" / f"profile-{kind}-{stamp}"
     work.mkdir(parents=True, exist_ok=True)
     key_file = work / "signing-key.json"
@@ -251,8 +251,9 @@ def profile_http(kind: str, seconds: float = 8.0) -> Path | None:
         url = asyncio.run(household_post.prepare_database(name))
     token = mint_token(key_file, client_id="bench", scopes="registry:read registry:write", division="441200000000")
     port = registry_get._free_port()
-    server = subprocess.Popen([sys.executable, "-m", "pyinstrument", "--async_mode=enabled", "-r", "html", "-o",
-                               str(target), "-m", module, "--serve", "fupin", str(port), url, str(key_file)],
+    session = work / "profile.pyisession"
+    server = subprocess.Popen([sys.executable, "-m", "pyinstrument", "-r", "pyisession", "-o",
+                               str(session), "-m", module, "--serve", "fupin", str(port), url, str(key_file)],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "FUPIN_REGISTRY_INLINE_WORKERS": "false"})
     try:
@@ -267,6 +268,9 @@ def profile_http(kind: str, seconds: float = 8.0) -> Path | None:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
             server.kill()
+        if session.exists():  # a text tree: readable in a diff, small enough to keep in git
+            subprocess.run([sys.executable, "-m", "pyinstrument", "--load", str(session), "-r", "text",
+                            "--no-color", "-o", str(target)], cwd=ROOT, check=False)
         for file in work.iterdir():
             file.unlink()
         work.rmdir()
@@ -315,7 +319,7 @@ def render(scale: str, rows: list[Row], before: dict, after: dict, seconds: floa
         for row in missed:
             lines.append(f"- {row.measure}: {row.fupin} against {row.baseline} (ratio {row.ratio}, goal {row.goal}).")
         if profiles:
-            lines += ["", "Profiles of the Fupin server under the same load (pyinstrument, HTML), kept for the "
+            lines += ["", "Profiles of the Fupin server under the same load (pyinstrument, text tree), kept for the "
                       "tuning work:", ""]
             lines += [f"- `{p.relative_to(ROOT)}` ({kind})" for kind, p in profiles.items()]
     lines += ["", "## Sizes of the scales", "",
