@@ -104,7 +104,14 @@ class PgExport:
                 return
             yield batch
 
-    async def copy_csv(self, query: str, args: list[Any], *, header: bool) -> AsyncIterator[bytes]:
+    def copy_ndjson(self, query: str, args: list[Any]) -> AsyncIterator[bytes]:
+        """One JSON document per row made by PostgreSQL (``row_to_json``), copied out as CSV whose
+        quote and delimiter are control characters JSON text never holds raw (it escapes them as
+        ``\\u0001``), so every line is the document unchanged."""
+        return self.copy_csv(f"SELECT row_to_json(t)::text FROM ({query}) t", args, header=False,
+                             delimiter="\x02", quote="\x01")
+
+    async def copy_csv(self, query: str, args: list[Any], *, header: bool, **options: str) -> AsyncIterator[bytes]:
         """``COPY (query) TO STDOUT (FORMAT csv)``: PostgreSQL's bytes, passed through a small queue."""
         queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=16)
 
@@ -113,7 +120,7 @@ class PgExport:
 
         async def produce() -> None:
             try:
-                await self.conn.copy_from_query(query, *args, output=sink, format="csv", header=header)
+                await self.conn.copy_from_query(query, *args, output=sink, format="csv", header=header, **options)
             finally:
                 await queue.put(None)
 

@@ -102,6 +102,12 @@ async def log_pull(runtime: Any, principal: Principal, resource: str, request_id
 
 async def ndjson(pull: Pull) -> AsyncIterator[bytes]:
     try:
+        if pull.pg is not None:
+            q = repository.pg_query(pull.feed, pull.since)
+            args = repository.pg_args(pull.feed, pull.key, pull.lo, pull.hi, pull.since, pull.high_water, pull.on)
+            async for chunk in pull.pg.copy_ndjson(q, args):
+                yield chunk
+            return
         async for batch in pull.dicts():
             yield b"".join([orjson.dumps(r, option=NDJSON) for r in batch])
     finally:
