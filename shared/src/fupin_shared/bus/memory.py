@@ -15,7 +15,9 @@ class InProcessTransport:
         self._logs: dict[str, list[list[Message]]] = {}
         self._committed: dict[tuple[str, str, int], int] = {}
         self._positions: dict[tuple[str, str, int], int] = {}
-        self._changed = asyncio.Condition()
+        # a fresh Event per publication wakes every waiting fetch; unlike a Condition, waiting on it
+        # holds no lock, so a fetch cancelled at shutdown cannot be left re-acquiring one forever
+        self._changed = asyncio.Event()
 
     async def start(self) -> None:
         return None
@@ -33,8 +35,8 @@ class InProcessTransport:
             index = zlib.crc32(key or b"") % len(partitions)
             log = partitions[index]
             log.append(Message(topic, index, len(log), key, value))
-        async with self._changed:
-            self._changed.notify_all()
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
 
     async def subscribe(self, group: str, topics: Sequence[str]) -> "InProcessSubscription":
         await self.ensure_topics(topics, partitions=self._default_partitions)
@@ -65,12 +67,12 @@ class InProcessSubscription:
             del transport._positions[key]
 
     async def fetch(self, *, timeout: float, max_records: int) -> list[Message]:
+        changed = self._t._changed  # taken before looking, so a publish in between wakes us
         batch = self._t._pending(self._group, self._topics, max_records)
         if batch:
             return batch
         try:
-            async with self._t._changed:
-                await asyncio.wait_for(self._t._changed.wait(), timeout)
+            await asyncio.wait_for(changed.wait(), timeout)
         except TimeoutError:
             return []
         return self._t._pending(self._group, self._topics, max_records)
