@@ -259,7 +259,7 @@ def profile_http(kind: str, seconds: float = 8.0) -> Path | None:
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "FUPIN_REGISTRY_INLINE_WORKERS": "false"})
     try:
-        registry_get._wait_port(port)
+        registry_get._wait_port(port, timeout=240)  # imports under the profiler are slow on a busy machine
         if kind == "get":
             registry_get.run_load(port, paths, token, 32, seconds)
         else:
