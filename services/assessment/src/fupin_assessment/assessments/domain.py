@@ -307,7 +307,7 @@ def finding_deductions(framework: Framework, subjects: Sequence[Subject], findin
     for line in manual:
         raw.setdefault((line.subject, line.rule_code), []).append(line)
     out: list[Deduction] = []
-    for (subject_key, code), lines in sorted(raw.items()):
+    for (_, code), lines in sorted(raw.items()):
         rule = framework.deduction_rule(code)
         out.extend(apply_cap(rule, lines) if rule is not None else lines)
     return out
