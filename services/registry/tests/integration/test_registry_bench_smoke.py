@@ -20,7 +20,7 @@ def test_import_benchmark_smoke():
     stdout = _run("bench.registry_import", "--persons", "200")
     result = json.loads(stdout[stdout.index("{"):])
     assert result["persons"] > 150 and result["rows"]["outbox"] > result["persons"]
-    assert result["ratio_vs_copy_all_rows"] > 0 and result["importer_peak_rss_mb"] < 300
+    assert result["ratio_vs_copy_all_rows"] > 0 and result["importer_peak_rss_mb"] < 300 and result["reader_peak_rss_mb"] < 300
 
 
 def test_get_benchmark_smoke():
