@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PACKAGES := shared platform $(wildcard services/*)
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 PYTEST_ARGS ?=
-SCALE ?= small
+SCALE ?= medium
 
 .PHONY: chromium help run test test-unit stack-up stack-down infra-up infra-down bench soak clean venv
 
