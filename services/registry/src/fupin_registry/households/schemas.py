@@ -201,7 +201,8 @@ class MemberRead(BaseModel):
 
     @classmethod
     def for_viewer(cls, m: Any, unmasked: bool) -> Self:
-        return cls(id=m.id, id_number=m.id_number if unmasked else mask_id_number(m.id_number),
+        # built from stored rows, so validation is skipped (model_construct): the hot read path
+        return cls.model_construct(id=m.id, id_number=m.id_number if unmasked else mask_id_number(m.id_number),
                    name=m.name if unmasked else mask_name(m.name), sex=m.sex, birth_date=m.birth_date,
                    relation=m.relation, in_school=m.in_school, education=m.education, health=m.health,
                    disability_grade=m.disability_grade, medical_insurance=m.medical_insurance,
@@ -252,10 +253,10 @@ class HouseholdRead(BaseModel):
         from fupin_registry.households.domain import allowed_steps
 
         u = viewer.may_read_pii
-        return cls(
+        return cls.model_construct(
             id=h.id, household_no=h.household_no, village_code=h.village_code, status=h.status,
-            head=HeadRead(name=h.head_name if u else mask_name(h.head_name),
-                          id_number=h.head_id_number if u else mask_id_number(h.head_id_number)),
+            head=HeadRead.model_construct(name=h.head_name if u else mask_name(h.head_name),
+                                          id_number=h.head_id_number if u else mask_id_number(h.head_id_number)),
             persons=h.persons, labour_type=h.labour_type, guarantee_type=h.guarantee_type,
             poverty_causes=list(h.poverty_causes or []), assisting_cadre=h.assisting_cadre,
             assisting_cadre_phone=h.assisting_cadre_phone, assisting_unit=h.assisting_unit,
@@ -265,8 +266,8 @@ class HouseholdRead(BaseModel):
             identified_year=h.identified_year, exit_year=h.exit_year, exit_path=h.exit_path,
             return_year=h.return_year, return_cause=h.return_cause, removal_year=h.removal_year,
             removal_reason=h.removal_reason,
-            notice=Notice(kind=h.notice_kind, started_on=h.notice_started_on, ends_on=h.notice_ends_on)
-            if h.notice_kind else None,
+            notice=Notice.model_construct(kind=h.notice_kind, started_on=h.notice_started_on,
+                                          ends_on=h.notice_ends_on) if h.notice_kind else None,
             allowed_steps=allowed_steps(h.status),
             members=[MemberRead.for_viewer(m, u) for m in members], version=h.version, created_at=h.created_at,
             updated_at=h.updated_at)
