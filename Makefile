@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := shared platform $(wildcard services/*)
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2 --dist loadgroup -m "not soak"
 SCALE ?= medium
 
 .PHONY: chromium help run test test-unit stack-up stack-down infra-up infra-down bench soak clean venv

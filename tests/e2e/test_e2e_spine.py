@@ -9,7 +9,7 @@ import pytest
 
 from fupin_shared.testing import eventually
 
-pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.pg]
+pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.pg, pytest.mark.xdist_group("stack")]
 
 
 async def test_registered_household_reaches_the_monitoring_overview(api) -> None:
