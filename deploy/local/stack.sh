@@ -92,7 +92,7 @@ cmd_up() {
         fi
         # setsid: the service leads its own process group, so `down` signals it and nothing else
         setsid "$BIN/fupin" serve "$svc" --host 127.0.0.1 --port "${PORT[$svc]}" \
-            >>"$STATE/$svc.log" 2>&1 < /dev/null &
+            >>"$STATE/$svc.log" 2>&1 < /dev/null 9>&- &  # 9>&-: the service must not inherit (and hold) the lock
         echo $! > "$STATE/$svc.pid"
         started+=("$svc")
         log "$svc starting on :${PORT[$svc]} (pid $!, log var/stack/$svc.log)"
