@@ -56,6 +56,14 @@ def test_unknown_metric_and_rule_mismatch_are_refused() -> None:
     assert "#/indicators/0/source" in pointers and "#/indicators/4/rule/kind" in pointers
 
 
+def test_a_guard_must_be_a_snapshot_metric_on_a_snapshot_indicator() -> None:
+    document = doc()
+    document["indicators"][0]["requires_positive"] = "nonsense"
+    document["indicators"][4]["requires_positive"] = "households_identified"  # C05 is manual
+    pointers = {p["pointer"] for p in framework_problems(document)}
+    assert {"#/indicators/0/requires_positive", "#/indicators/4/requires_positive"} <= pointers
+
+
 def test_incoherent_rules_are_refused() -> None:
     document = doc()
     document["indicators"][0]["rule"] = {"kind": "linear", "floor": 0.5, "target": 0.5}

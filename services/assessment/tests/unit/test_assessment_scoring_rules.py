@@ -252,3 +252,22 @@ def test_finding_dates_order_deductions_deterministically() -> None:
     lines = [d for d in finding_deductions(framework, list(subjects()), findings) if d.rule_code == "K2"]
     assert [d.finding_id for d in lines] == ["4", "3", "2", "1", "0"]
     assert [d.points for d in lines] == [2, 2, 2, 0, 0]
+
+
+def test_a_rate_without_a_base_is_left_to_a_reviewer() -> None:
+    framework = framework_from_document(2019, bundled_framework(2019).model_dump(mode="json"))
+    subs = [s for s in subjects() if s.kind == "county"][:3]
+    snapshot = SnapshotView("s", 2019, datetime(2020, 1, 5, tzinfo=UTC), {
+        subs[0].key: {"exit_rate": 0.0, "households_identified": 0, "funds_spending_rate": 0.0,
+                      "funds_allocated_fen": 0},
+        subs[1].key: {"exit_rate": 0.8, "households_identified": 1200, "funds_spending_rate": 0.7,
+                      "funds_allocated_fen": 5_000_000},
+        subs[2].key: {"exit_rate": 0.9, "funds_spending_rate": 0.9}})  # no guard metric: scored as is
+    scored = {(s.subject, s.code): s for s in auto_score(framework, subs, snapshot)}
+    void = scored[(subs[0].key, "C01")]
+    assert void.status == "missing" and void.score is None
+    assert void.evidence["requires_positive"] == {"metric": "households_identified", "value": 0}
+    assert scored[(subs[1].key, "C01")].status == "auto" and scored[(subs[2].key, "C01")].status == "auto"
+    # the rank indicator ranks only the subjects with a meaningful value
+    assert scored[(subs[0].key, "C11")].status == "missing"
+    assert scored[(subs[2].key, "C11")].evidence["rank"] == 1 and scored[(subs[2].key, "C11")].evidence["ranked"] == 2

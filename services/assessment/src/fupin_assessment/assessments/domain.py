@@ -182,6 +182,13 @@ def auto_score(framework: Framework, subjects: Sequence[Subject], snapshot: Snap
             if indicator.manual:
                 continue
             found = {s.key: snapshot.value(s, indicator.source) for s in members}
+            void: dict[str, float] = {}
+            if indicator.requires_positive:
+                for s in members:
+                    _, guard = snapshot.value(s, indicator.requires_positive)
+                    if guard is not None and guard <= 0 and found[s.key][1] is not None:
+                        void[s.key] = guard
+                        found[s.key] = (found[s.key][0], None)
             ranked: dict[str, tuple[float, int, int]] = {}
             if indicator.rule.kind == "rank":
                 ranked = score_rank({k: v for k, (_, v) in found.items() if v is not None},
@@ -194,6 +201,14 @@ def auto_score(framework: Framework, subjects: Sequence[Subject], snapshot: Snap
                     "frozen_at": snapshot.frozen_at.isoformat(), "metric": indicator.source,
                     "metric_label": SNAPSHOT_METRICS.get(indicator.source, indicator.source),
                     "subject_key": key, "value": value, "rule": indicator.rule.describe_zh()}
+                if subject.key in void:
+                    evidence["value"] = None
+                    evidence["requires_positive"] = {"metric": indicator.requires_positive,
+                                                     "value": void[subject.key]}
+                    evidence["note"] = (f"快照中 {indicator.requires_positive} 为 0，该比率无意义，须由评审人员评分 "
+                                        f"(the rate has no base in the snapshot)")
+                    out.append(ScoredIndicator(subject.key, indicator.code, None, None, "missing", evidence))
+                    continue
                 if value is None:
                     evidence["note"] = "快照中没有该对象的此项数据，须由评审人员评分 (no value in the snapshot)"
                     out.append(ScoredIndicator(subject.key, indicator.code, None, None, "missing", evidence))

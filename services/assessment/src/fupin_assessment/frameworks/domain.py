@@ -72,6 +72,9 @@ class Indicator:
     rule: ScoringRule
     applies_to: tuple[str, ...]
     description: str = ""
+    requires_positive: str | None = None
+    """A snapshot metric that must be above 0 for the value to mean anything (e.g. an exit rate
+    needs identified households); when it is 0 the indicator is left to a reviewer."""
 
     @property
     def manual(self) -> bool:
@@ -143,7 +146,7 @@ def framework_from_document(year: int, doc: dict[str, Any]) -> Framework:
     indicators = tuple(
         Indicator(code=i["code"], dimension=i["dimension"], name=i["name"], weight=float(i["weight"]),
                   source=i["source"], rule=ScoringRule(**i["rule"]), applies_to=tuple(i["applies_to"]),
-                  description=i.get("description") or "")
+                  description=i.get("description") or "", requires_positive=i.get("requires_positive"))
         for i in doc["indicators"])
     deductions = tuple(
         DeductionRule(code=d["code"], name=d["name"], origin=d["origin"],
@@ -199,6 +202,9 @@ def framework_problems(doc: dict[str, Any]) -> list[dict[str, str]]:
         source, rule = ind["source"], ind["rule"]
         if source != MANUAL and source not in SNAPSHOT_METRICS:
             err(f"{at}/source", f"unknown metric {source}; a year-end snapshot metric or 'manual'")
+        guard = ind.get("requires_positive")
+        if guard is not None and (source == MANUAL or guard not in SNAPSHOT_METRICS):
+            err(f"{at}/requires_positive", "a snapshot metric, on an indicator sourced from the snapshot")
         for pointer, detail in _rule_problems(rule, manual=source == MANUAL):
             err(f"{at}/rule{pointer}", detail)
     if not doc.get("indicators"):

@@ -34,6 +34,9 @@ class IndicatorIn(Schema):
     rule: RuleIn
     applies_to: Annotated[list[Kind], Field(min_length=1)]
     description: Annotated[str | None, Field(max_length=1000)] = None
+    requires_positive: Annotated[str | None, Field(
+        max_length=60, description="a snapshot metric that must be above 0 for the value to count "
+                                   "(e.g. households_identified for an exit rate); otherwise a reviewer scores")] = None
 
 
 class DeductionIn(Schema):
