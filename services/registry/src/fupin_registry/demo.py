@@ -79,8 +79,15 @@ async def _record_villages(uow_factory: Callable[[], RegistryUow], seed: int) ->
     return exits
 
 
-async def load_demo(runtime: Any, *, households: int = DEMO_HOUSEHOLDS, seed: int = DEMO_SEED) -> None:
-    """Load the demo registry once (skipped when a demo load finished or the registry holds other data)."""
+async def load_demo(runtime: Any, *, households: int | None = None, seed: int | None = None) -> None:
+    """Load the demo registry once (skipped when a demo load finished or the registry holds other data).
+    The size comes from the settings (``FUPIN_REGISTRY_DEMO_HOUSEHOLDS``, default 45,000)."""
+    households = households if households is not None else getattr(runtime.settings, "demo_households",
+                                                                    DEMO_HOUSEHOLDS)
+    seed = seed if seed is not None else getattr(runtime.settings, "demo_seed", DEMO_SEED)
+    if households <= 0:
+        log.info("registry demo data: disabled (demo_households=0)")
+        return
     async with runtime.uow() as uow:
         finished = await uow.session.scalar(select(func.count()).select_from(ImportJob).where(
             ImportJob.file_format == DEMO_FORMAT, ImportJob.status == "done"))

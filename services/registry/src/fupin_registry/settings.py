@@ -6,6 +6,10 @@ from fupin_shared.settings import ServiceSettings
 class RegistrySettings(ServiceSettings):
     service_name = "registry"
 
+    demo_households: int = 45_000
+    """Households the embedded default's demo data loads (FUPIN_REGISTRY_DEMO_HOUSEHOLDS; 0 loads none)."""
+    demo_seed: int = 2017
+
 
 @lru_cache
 def get_settings() -> RegistrySettings:
