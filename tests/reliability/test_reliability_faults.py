@@ -43,6 +43,11 @@ def _kill9(service: str) -> int:
     return pid
 
 
+def _birth(low: int, high: int) -> str:
+    """A random birth date in 19<low>..19<high> (fixed dates collide across runs: one active household each)."""
+    return f"19{random.randint(low, high)}{random.randint(1, 12):02d}{random.randint(1, 28):02d}"
+
+
 class Writer:
     """Registers households in a loop with a few concurrent clients; a failed call (connection refused
     while a process is dead, 5xx) is retried with the same Idempotency-Key until it succeeds."""
@@ -59,9 +64,9 @@ class Writer:
         village = random.choice(self.villages)
         members = random.randint(0, 2)
         body = {"village_code": village, "labour_type": "labour", "poverty_causes": ["illness"],
-                "head": {"name": "压测户主", "id_number": self.cm.id_number(area=village[:6], birth="19650301")},
+                "head": {"name": "压测户主", "id_number": self.cm.id_number(area=village[:6], birth=_birth(50, 69))},
                 "members": [{"name": f"压测成员{n}", "relation": "son",
-                             "id_number": self.cm.id_number(area=village[:6], birth=f"199{n}0612")}
+                             "id_number": self.cm.id_number(area=village[:6], birth=_birth(90, 99))}
                             for n in range(1, members + 1)]}
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
