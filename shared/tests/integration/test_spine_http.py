@@ -160,3 +160,28 @@ async def test_health_readiness_and_metrics(probe):
     assert (await probe.client.get("/readyz")).status_code == 200
     metrics = (await probe.client.get("/metrics")).text
     assert "fupin_http_request_seconds" in metrics and "fupin_outbox_pending" in metrics
+
+
+async def test_an_idempotent_create_commits_its_effect_only_with_its_stored_response(probe):
+    """A crash after the use case but before the response is stored must not leave the effect
+    without its idempotency record (a retry would then create twice or be refused)."""
+    from types import SimpleNamespace
+
+    from fupin_shared.auth.principal import Principal
+    from fupin_shared.http.idempotency import Idempotency
+    from spine_probe.service import NoteIn, write_note
+
+    actor = Principal(sub="t", client_id="t", scopes=frozenset({"probe:write"}), division=COUNTY)
+    request = SimpleNamespace(method="POST", url=SimpleNamespace(path="/v1/notes"))
+
+    async def dies_after_the_use_case(uow):
+        await write_note(uow, NoteIn(division="441223101001", text="x"), actor)
+        raise RuntimeError("process died before the response was stored")
+
+    with pytest.raises(RuntimeError):
+        await Idempotency(request, "crash-1").run(probe.runtime.uow, client_id="t", body={},
+                                                  action=dies_after_the_use_case)
+    assert await notes_in_db(probe) == 0
+    async with probe.runtime.sessionmaker() as session:
+        model = probe.runtime.definition.infra.IdempotencyRecord
+        assert (await session.execute(sa.select(sa.func.count()).select_from(model))).scalar_one() == 0

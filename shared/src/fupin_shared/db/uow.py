@@ -34,15 +34,32 @@ class UnitOfWork:
         self._outbox_signal = outbox_signal
         self._recorded = 0
         self.idempotency_claim: IdempotencyClaim | None = None
+        self._held: AsyncSession | None = None
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
+        if self._held is not None:  # a deferred commit keeps the transaction open for the caller
+            self.session = self._held
+            return self
         self.session = self._sessionmaker()
         self._recorded = 0
         self._open(self.session)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        if self.idempotency_claim is not None and exc_info[0] is None:
+            # Idempotency.run finishes this transaction itself, with the stored response in it
+            self._held = self.session
+            return
+        await self.release()
+
+    @property
+    def holds_transaction(self) -> bool:
+        return self._held is not None
+
+    async def release(self) -> None:
+        """Roll back whatever was not committed and close the session."""
+        self._held = None
         # detach first, so objects read in the block stay readable after it (rollback would expire them)
         self.session.expunge_all()
         await self.session.rollback()
@@ -71,9 +88,24 @@ class UnitOfWork:
                                               resource=resource, request_id=request_id, at=utc_now()))
 
     async def commit(self) -> None:
+        """Commit state and outbox rows together. Under an Idempotency-Key the commit is deferred:
+        the changes are flushed, and :meth:`commit_with_response` commits them together with the
+        key's claim and the response, so a crash can never leave an effect without its record."""
         if self.idempotency_claim is not None:
-            self.session.add(self.idempotency_claim.row())
+            await self.session.flush()
+            return
         await self.session.commit()
+        self._signal()
+
+    async def commit_with_response(self, claim_row: Any) -> None:
+        self.session.add(claim_row)
+        try:
+            await self.session.commit()
+        finally:
+            self.idempotency_claim = None
+        self._signal()
+
+    def _signal(self) -> None:
         if self._recorded and self._outbox_signal is not None:
             self._outbox_signal.set()
         self._recorded = 0

@@ -1,9 +1,10 @@
 """Idempotency-Key on POST (draft-ietf-httpapi-idempotency-key-header).
 
-The key is claimed in the same transaction as the effect (the unit of work adds the claim at
-commit), so two concurrent requests with one key cannot both create: the second fails on the
-primary key, rolls back, and is answered from the first. The first response is stored right
-after the commit; a retry replays it. Reusing a key with another body is refused (422); a retry
+The key, its request hash and the first response are committed in the same transaction as the
+effect (the unit of work defers its commit until the response is built), so a crash never leaves
+an effect without its record, and two concurrent requests with one key cannot both create: the
+second fails on the primary key (or on the twin's effect), rolls back, and is answered from the
+first. A retry replays the stored response. Reusing a key with another body is refused (422); a retry
 while the first is still running gets 409.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fupin_shared.db.uow import UnitOfWork
 from fupin_shared.db.types import utc_now
-from fupin_shared.http.problems import BadRequest, Conflict, Unprocessable
+from fupin_shared.http.problems import BadRequest, Conflict, DomainError, Unprocessable
 
 
 class IdempotencyKeyReused(Unprocessable):
@@ -72,18 +73,21 @@ class Idempotency:
         uow.idempotency_claim = claim
         try:
             response = await action(uow)
-        except IntegrityError:
-            # a concurrent twin claimed the key first; answer from it (or 409 while it runs)
+            stored = {k: v for k, v in response.headers.items() if k.lower() in {"etag", "location"}}
+            row = claim.row()
+            row.status_code, row.body, row.headers = response.status_code, bytes(response.body), stored
+            await uow.commit_with_response(row)
+        except (IntegrityError, DomainError):
+            # a concurrent twin with the same key committed first (our claim collided, or the use case
+            # now sees the twin's effect, e.g. "person already in a household"): answer as the twin did
             async with uows() as fresh:
                 if (replay := await _lookup(fresh, claim)) is not None:
                     return replay
             raise
-        stored = {k: v for k, v in response.headers.items() if k.lower() in {"etag", "location"}}
-        async with uows() as fresh:
-            await fresh.session.execute(update(claim.model).where(
-                claim.model.client_id == client_id, claim.model.key == self.key).values(
-                status_code=response.status_code, body=bytes(response.body), headers=stored))
-            await fresh.commit()
+        finally:
+            uow.idempotency_claim = None
+            if uow.holds_transaction:
+                await uow.release()
         return response
 
 
