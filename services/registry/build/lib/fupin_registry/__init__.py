@@ -1,1 +1,0 @@
-"""Fupin registry service: divisions, households, members, yearly records and the lifecycle."""
