@@ -73,7 +73,7 @@ async def open_assessment(body: AssessmentCreate, uows: Uows, actor: AssessmentW
 
     async def action(uow) -> Response:  # noqa: ANN001
         a = await service.open_assessment(uow, body.year, actor=actor)
-        async with uows() as reader:
+        async with uow as reader:  # the same transaction: under an Idempotency-Key it commits with the response
             read = await views.assessment_read(reader, a, viewer=actor)
         return json_response(read, status_code=201, headers={"ETag": etag_for(a.version),
                                                               "Location": f"assessments/{a.year}"})
@@ -150,7 +150,7 @@ async def correct_assessment(year: Year, body: CorrectionRequest, uows: Uows, ac
 
     async def action(uow) -> Response:  # noqa: ANN001
         a = await service.correct(uow, year, body, actor=actor, expected_version=version)
-        async with uows() as reader:
+        async with uow as reader:  # the same transaction: under an Idempotency-Key it commits with the response
             read = await views.assessment_read(reader, a, viewer=actor)
         return json_response(read, status_code=201, headers={"ETag": etag_for(a.version)})
 

@@ -76,7 +76,7 @@ async def distribute_income(asset_id: uuid.UUID, body: DistributionCreate, uows:
 
     async def action(uow) -> Response:  # noqa: ANN001
         distribution = await service.distribute_income(uow, asset_id, body, actor=actor)
-        async with uows() as fresh:
+        async with uow as fresh:  # the same transaction: under an Idempotency-Key it commits with the response
             payouts = await fresh.assets.payouts([distribution.id])
         return json_response(DistributionRead.of(distribution, payouts[distribution.id]), status_code=201)
 
