@@ -88,7 +88,7 @@ def make_file(persons: int) -> tuple[Path, int, int]:
     return path, households, people
 
 
-async def child_import(url: str, path: Path, batch_persons: int) -> dict:
+async def child_import(url: str, path: Path, batch_persons: int, reader: str = "auto") -> dict:
     """Runs in the child process: the real importer, timed; peak RSS of this process."""
     from fupin_registry.imports import service
     from fupin_registry.standalone import open_registry
@@ -97,7 +97,8 @@ async def child_import(url: str, path: Path, batch_persons: int) -> dict:
         job = await service.create_job(registry.uow(), path=path, filename=path.name, division="441200000000",
                                        actor="bench")
         started, cpu = time.perf_counter(), time.process_time()
-        job = await service.run_job(registry.uow, job.id, batch_persons=batch_persons)
+        job = await service.run_job(registry.uow, job.id, batch_persons=batch_persons,
+                                    reader_process={"auto": None, "thread": False, "process": True}[reader])
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"seconds": seconds, "cpu_seconds": cpu, "status": job.status, "households": job.households_created,
             "persons": job.persons_created, "errors": job.error_count,
@@ -106,9 +107,10 @@ async def child_import(url: str, path: Path, batch_persons: int) -> dict:
             "reader_cpu_seconds": resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime}
 
 
-def run_fupin(url: str, path: Path, batch_persons: int) -> dict:
+def run_fupin(url: str, path: Path, batch_persons: int, reader: str) -> dict:
     out = subprocess.run([sys.executable, "-m", "bench.registry_import", "--child", url, str(path),
-                          "--batch-persons", str(batch_persons)], cwd=ROOT, capture_output=True, text=True,
+                          "--batch-persons", str(batch_persons), "--reader", reader], cwd=ROOT,
+                         capture_output=True, text=True,
                          env={**os.environ, "FUPIN_LOG_LEVEL": "WARNING"})
     if out.returncode != 0:
         raise SystemExit(f"importer failed:\n{out.stderr[-4000:]}")
@@ -158,7 +160,7 @@ async def main(args: argparse.Namespace) -> dict:
     try:
         for attempt in range(args.repeat):
             url = await _recreate(fupin_db, template)
-            fupin = run_fupin(url, path, args.batch_persons)
+            fupin = run_fupin(url, path, args.batch_persons, args.reader)
             if fupin["status"] != "done" or fupin["errors"]:
                 raise SystemExit(f"the import did not run clean: {fupin}")
             counts = await export_rows(fupin_db, export)
@@ -212,6 +214,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--batch-persons", type=int, default=5000)
     parser.add_argument("--keep", action="store_true", help="keep the two databases")
+    parser.add_argument("--reader", choices=["auto", "thread", "process"], default="auto",
+                        help="validate in a thread of the importer or in a reader process (auto: by file size)")
     parser.add_argument("--child", nargs=2, metavar=("URL", "FILE"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -220,6 +224,6 @@ if __name__ == "__main__":
     arguments = parse()
     if arguments.child:
         print(json.dumps(asyncio.run(child_import(arguments.child[0], Path(arguments.child[1]),
-                                                 arguments.batch_persons))))
+                                                 arguments.batch_persons, arguments.reader))))
     else:
         asyncio.run(main(arguments))

@@ -8,10 +8,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from fupin_registry.app import MIGRATIONS
+from pathlib import Path
+
 from fupin_registry.db import RegistryUow
 from fupin_shared.db.engine import create_engine_from_url
 from fupin_shared.db.migrations import upgrade
+
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+"""(Not imported from ``app``: the importer should not load the HTTP app and its dependencies.)"""
 
 
 @dataclass

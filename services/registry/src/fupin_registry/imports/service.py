@@ -18,9 +18,8 @@ import queue
 import threading
 import uuid
 import zlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,71 +29,16 @@ from fupin_registry.db import RegistryUow
 from fupin_registry.imports import prepare as p
 from fupin_registry.imports import reader
 from fupin_registry.imports.bulk import BulkWriter
+from fupin_registry.imports.pipeline import (BATCH_PERSONS, Batch, Source, End, next_batch, produce,
+                                             produce_in_process)
 from fupin_registry.imports.models import ImportJob
 from fupin_shared.auth import mask_id_number
 from fupin_shared.db import utc_now, uuid7
 
 log = logging.getLogger(__name__)
 
-BATCH_PERSONS = 5000
-"""Persons per committed batch (≈ 2,200 households): big enough for COPY, small enough for memory."""
 MAX_STORED_ERRORS = 100_000
 """Row errors kept per job (the count goes on beyond it)."""
-PROCESS_THRESHOLD_BYTES = 4 << 20
-PROCESS_THRESHOLD_HOUSEHOLDS = 4000
-"""Sources at least this large are read and validated in a separate process, so parsing runs on another
-core than the writer (and, in the embedded default, than the relay and the consumers)."""
-
-
-@dataclass
-class Batch:
-    prepared: list[p.Prepared] = field(default_factory=list)
-    errors: list[p.RowError] = field(default_factory=list)
-    rejected_households: int = 0
-    rejected_rows: int = 0
-    last_row: int = 0
-    rows: int = 0
-    bytes_read: int = 0
-    persons: int = 0
-
-
-class _End:
-    """The end of a source; ``failure`` says why it ended early (picklable: it may cross processes)."""
-
-    def __init__(self, failure: str | None = None) -> None:
-        self.failure = failure
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a job's rows come from: its spooled file (``csv``/``xlsx``) or the demo-data generator."""
-
-    kind: str
-    path: str | None = None
-    seed: int = 0
-    households: int = 0
-
-    def open(self, progress: reader.Progress) -> tuple[Any, Iterator[list[reader.Row]]]:
-        if self.kind == "demo":
-            from fupin_registry import demodata
-
-            return None, demodata.as_rows(demodata.Generator(self.seed).households(self.households))
-        path = Path(self.path or "")
-        if self.kind == "xlsx":
-            return None, reader.households(reader.read_xlsx(path, progress)[1])
-        handle = path.open("rb")
-        try:
-            return handle, reader.households(reader.read_csv(handle, progress)[1])
-        except BaseException:
-            handle.close()
-            raise
-
-    @property
-    def large(self) -> bool:
-        """Worth a reader process of its own (it costs a second or two to start)."""
-        if self.kind == "demo":
-            return self.households >= PROCESS_THRESHOLD_HOUSEHOLDS
-        return self.path is not None and Path(self.path).stat().st_size >= PROCESS_THRESHOLD_BYTES
 
 
 def _sha256(path: Path) -> str:
@@ -120,80 +64,6 @@ async def create_job(uow: RegistryUow, *, path: Path, filename: str, division: s
         uow.imports.add(job)
         await uow.commit()
     return job
-
-
-def _put(out: queue.Queue, item: Any, stop: threading.Event) -> bool:
-    while not stop.is_set():
-        with suppress(queue.Full):
-            out.put(item, timeout=0.2)
-            return True
-    return False
-
-
-def produce(groups: Iterator[list[reader.Row]], ctx: p.Context, out: queue.Queue, *, skip_through: int,
-            progress: reader.Progress, stop: threading.Event, batch_persons: int = BATCH_PERSONS) -> None:
-    """Reader thread: validate households and hand batches to the writer (bounded queue: flat memory)."""
-    batch = Batch()
-    try:
-        for group in groups:
-            if stop.is_set():
-                return
-            last = group[-1][0]
-            if last <= skip_through:
-                continue
-            result = p.prepare(group, ctx)
-            if isinstance(result, p.Prepared):
-                batch.prepared.append(result)
-                batch.persons += len(result.members)
-            else:
-                batch.errors.extend(result)
-                batch.rejected_households += 1
-                batch.rejected_rows += len(group)
-            batch.rows += len(group)
-            batch.last_row = last
-            if batch.persons >= batch_persons or len(batch.errors) >= 5000:
-                batch.bytes_read = progress.bytes_read
-                if not _put(out, batch, stop):
-                    return
-                batch = Batch()
-        batch.bytes_read = progress.bytes_read
-        if _put(out, batch, stop):
-            _put(out, _End(), stop)
-    except reader.UnreadableFile as exc:
-        _put(out, _End(str(exc)), stop)
-    except BaseException as exc:  # noqa: BLE001 - handed to the writer, which fails the job
-        log.error("import reader failed", exc_info=exc)
-        _put(out, _End(f"import failed: {type(exc).__name__}"), stop)
-
-
-def produce_in_process(source: Source, ctx: p.Context, out: Any, skip_through: int, batch_persons: int) -> None:
-    """Body of the reader process: open the source, validate, send batches back."""
-    progress = reader.Progress()
-    stop = threading.Event()
-    try:
-        handle, groups = source.open(progress)
-    except reader.UnreadableFile as exc:
-        _put(out, _End(str(exc)), stop)
-        return
-    try:
-        produce(groups, ctx, out, skip_through=skip_through, progress=progress, stop=stop,
-                batch_persons=batch_persons)
-    finally:
-        if handle is not None:
-            handle.close()
-
-
-def _next(out: Any, process: Any) -> Any:
-    """The next batch; an ``_End`` if the reader process died without saying so."""
-    while True:
-        try:
-            return out.get(timeout=0.5)
-        except queue.Empty:
-            if process is not None and not process.is_alive():
-                try:
-                    return out.get(timeout=0.5)
-                except queue.Empty:
-                    return _End(f"the reader process stopped (exit code {process.exitcode})")
 
 
 async def _claim(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID) -> Any:
@@ -289,8 +159,8 @@ async def _run(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
     loop = asyncio.get_running_loop()
     try:
         while True:
-            item = await loop.run_in_executor(None, _next, out, process)
-            if isinstance(item, _End):
+            item = await loop.run_in_executor(None, next_batch, out, process)
+            if isinstance(item, End):
                 return await _finish(uow_factory, job_id, failure=item.failure)
             job = await _commit_batch(uow_factory, job_id, item)
             if outbox_signal is not None:
