@@ -8,6 +8,7 @@ not an error.
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,12 +17,14 @@ CHECK_CHARS = "10X98765432"  # index = weighted sum mod 11
 _DIGITS = frozenset("0123456789")
 
 
+_WEIGHT_SUM_ZERO = 48 * sum(WEIGHTS)  # the weighted sum of the ASCII codes of "0"
+
+
 def check_character(first17: str) -> str:
     """The check character of the first 17 digits."""
-    total = 0
-    for digit, weight in zip(first17, WEIGHTS, strict=True):
-        total += (ord(digit) - 48) * weight
-    return CHECK_CHARS[total % 11]
+    if len(first17) != 17:
+        raise ValueError("17 digits expected")
+    return CHECK_CHARS[(sum(map(operator.mul, first17.encode("ascii"), WEIGHTS)) - _WEIGHT_SUM_ZERO) % 11]
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,9 +108,8 @@ def uuid7_text() -> str:
     ``uuid.UUID`` per row would be the importer's largest cost."""
     ms = time.time_ns() // 1_000_000
     rand = _random.getrandbits(74)
-    value = (ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & 0x3FFFFFFFFFFFFFFF)
-    h = f"{value:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return "%08x-%04x-7%03x-%04x-%012x" % (ms >> 16, ms & 0xFFFF, rand >> 62, 0x8000 | (rand >> 48) & 0x3FFF,
+                                           rand & 0xFFFFFFFFFFFF)
 
 
 _REPEATABLE = frozenset(layout.HOUSEHOLD_FIELDS) - {"household_no"}
