@@ -158,8 +158,9 @@ def _fen(field_name: str, raw: str) -> int:
     if raw == "":
         return 0
     text = raw.replace(",", "").replace("，", "")
-    if text.isdigit():
-        value = int(text) * 100
+    whole, dot, cents = text.partition(".")
+    if whole.isdigit() and (not dot or (cents.isdigit() and len(cents) <= 2)):
+        value = int(whole) * 100 + (int(cents.ljust(2, "0")) if dot else 0)
     else:
         try:
             amount = Decimal(text)
