@@ -44,7 +44,7 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition:
                     "identification, exit, return and removal.",
         infra=INFRA, uow_class=RegistryUow, migrations_dir=MIGRATIONS,
         # the hottest routes first: FastAPI matches routes in order
-        routers=[sync_router, households_router, records_router, divisions_router, villages_router, imports_router,
+        routers=[households_router, sync_router, records_router, divisions_router, villages_router, imports_router,
                  lines_router, codelists_router, signals_router, dci_router, feeds_router],
         background=[import_worker], on_startup=_on_startup,
         on_shutdown=_on_shutdown)

@@ -116,3 +116,34 @@ def test_fold_rebuilds_status_members_and_records():
     assert (s.status, s.identified_year, s.exit_year, s.exit_path, s.persons) == ("exited", 2016, 2019, "industry", 1)
     assert s.members["m1"]["active"] is False and s.members["m1"]["left_reason"] == "death"
     assert s.incomes[2019]["per_capita_income_fen"] == 900000 and s.events == 6 and s.last_event_at == 6
+
+
+def test_the_fast_household_document_equals_the_model():
+    import uuid as uuid_module
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    import orjson
+
+    from fupin_registry.households.schemas import HouseholdRead, household_document
+    from fupin_shared.auth.principal import Principal
+
+    now = datetime(2020, 1, 2, 3, 4, 5, 678, tzinfo=UTC)
+    whole = datetime(2020, 1, 2, tzinfo=UTC)
+    h = SimpleNamespace(
+        id=uuid_module.uuid4(), household_no="A-1", village_code="441223101200", status="exit_notice",
+        head_name="黄大明", head_id_number="441223197005011236", persons=1, labour_type="labour",
+        guarantee_type="none", poverty_causes=["illness"], assisting_cadre="李", assisting_cadre_phone="13800138000",
+        assisting_unit="u", phone="13800138000", one_card_account="6217000012345678", address="某村", registered_year=2016,
+        identified_year=2016, exit_year=None, exit_path=None, return_year=None, return_cause=None, removal_year=None,
+        removal_reason=None, notice_kind="exit", notice_started_on=date(2019, 11, 1), notice_ends_on=date(2019, 11, 8),
+        version=3, created_at=whole, updated_at=now)
+    m = SimpleNamespace(id=uuid_module.uuid4(), id_number="441223197005011236", name="黄大明", sex="male",
+                        birth_date=date(1970, 5, 1), relation="head", in_school=False, education=None, health="healthy",
+                        disability_grade=None, medical_insurance=True, pension_insurance=True, labour_skill="ordinary",
+                        employment="none", active=True, left_on=None, left_reason=None, version=1)
+    for scopes in (frozenset({"registry:read"}), frozenset({"registry:read", "pii:read"})):
+        viewer = Principal(sub="x", client_id="x", scopes=scopes)
+        fast = orjson.loads(orjson.dumps(household_document(h, [m], viewer), option=orjson.OPT_UTC_Z, default=str))
+        model = orjson.loads(HouseholdRead.__pydantic_serializer__.to_json(HouseholdRead.for_viewer(h, [m], viewer)))
+        assert fast == model

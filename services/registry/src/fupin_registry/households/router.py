@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
@@ -15,7 +16,8 @@ from fupin_registry.households.repository import HouseholdReads
 from fupin_registry.households.schemas import (CancelExitIn, ExitIn, ExitNoticeIn, FollowUpIn, HistoryEntry,
                                               HouseholdAsOf, HouseholdCreate, HouseholdPage, HouseholdRead,
                                               HouseholdUpdate, IdentificationStepIn, MemberIn, MemberLeave, MemberPage,
-                                              MemberRead, MemberUpdate, NewPovertyIn, PreExitIn, RemovalIn, ReturnIn)
+                                              MemberRead, MemberUpdate, NewPovertyIn, PreExitIn, RemovalIn, ReturnIn,
+                                              household_document)
 from fupin_registry.schemas import HouseholdStatus, LabourType, GuaranteeType, PovertyCause
 from fupin_shared.auth.deps import check_division
 from fupin_shared.auth.principal import Principal
@@ -117,7 +119,9 @@ async def get_household(household_id: HouseholdId, request: Request, uows: Uows,
                 await uow.commit()
     else:
         household, members = await HouseholdReads(pool).read(household_id, within=actor.division)
-    return _household(household, members, actor)
+    return Response(orjson.dumps(household_document(household, members, actor), option=orjson.OPT_UTC_Z,
+                                 default=str), media_type="application/json",
+                    headers={"ETag": etag_for(household.version)})
 
 
 @router.patch("/households/{household_id}", response_model=HouseholdRead,
