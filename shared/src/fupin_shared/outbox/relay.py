@@ -41,6 +41,7 @@ class Relay:
         self._poll = poll_seconds
         self.signal = signal or asyncio.Event()
         self._lock_conn: AsyncConnection | None = None
+        self._lock_key = zlib.crc32(f"fupin-relay:{service}".encode())
         self._next_sequence: int | None = None
         self._stopping = asyncio.Event()
         self.fail_after_send = False  # test hook: simulate a crash between send and mark
@@ -87,8 +88,7 @@ class Relay:
         if self._lock_conn is not None:
             return True
         conn = await self._engine.connect()
-        key = zlib.crc32(f"fupin-relay:{self.service}".encode())
-        got = (await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})).scalar()
+        got = (await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._lock_key})).scalar()
         await conn.commit()
         if got:
             self._lock_conn = conn
@@ -100,7 +100,11 @@ class Relay:
         conn, self._lock_conn = self._lock_conn, None
         if conn is not None:
             try:
-                await conn.close()  # closing the session releases the advisory lock
+                # unlock explicitly: close() returns the connection to the pool, where a session-level
+                # advisory lock would otherwise stay held
+                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key})
+                await conn.commit()
+                await conn.close()
             except Exception:  # noqa: BLE001
                 await conn.invalidate()
 
