@@ -15,6 +15,8 @@ from fupin_registry.records.router import router as records_router
 from fupin_registry.sync.router import router as sync_router
 from fupin_registry.signals.router import router as signals_router
 from fupin_registry.dci.router import router as dci_router
+from fupin_registry.dci.worker import dci_worker
+from fupin_registry.signals.consumer import REMATCH
 from fupin_registry.feeds.router import router as feeds_router
 from fupin_registry.settings import RegistrySettings, get_settings
 from fupin_registry.villages.router import router as villages_router
@@ -46,7 +48,7 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition:
         # the hottest routes first: FastAPI matches routes in order
         routers=[households_router, sync_router, records_router, divisions_router, villages_router, imports_router,
                  lines_router, codelists_router, signals_router, dci_router, feeds_router],
-        background=[import_worker], on_startup=_on_startup,
+        background=[import_worker, dci_worker], consumers=[REMATCH], on_startup=_on_startup,
         on_shutdown=_on_shutdown)
 
 

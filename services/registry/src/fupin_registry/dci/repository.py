@@ -1,12 +1,15 @@
-"""SQL of the DCI search: households by ID number or attributes, page-numbered, with a total."""
+"""SQL of the DCI search: households by ID number or attributes, page-numbered, with a total; the
+asynchronous transactions (find, due, lease, settle)."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from fupin_registry.codelists import CAUSE_BITS
+from fupin_registry.dci.models import DciTransaction
 from fupin_registry.households.models import Household, Member
 from fupin_shared.auth.principal import division_range
 
@@ -52,3 +55,24 @@ async def members_of(session: Any, ids: list[uuid.UUID]) -> dict[uuid.UUID, list
                                         .order_by(Member.id))).all():
             out[m.household_id].append(m)
     return out
+
+
+async def transaction(session: Any, *, client_id: str, transaction_id: str) -> DciTransaction | None:
+    return await session.scalar(select(DciTransaction).where(DciTransaction.client_id == client_id,
+                                                             DciTransaction.transaction_id == transaction_id))
+
+
+async def due_transactions(session: Any, now: datetime, limit: int) -> list[DciTransaction]:
+    return list((await session.scalars(select(DciTransaction).where(DciTransaction.next_attempt_at <= now)
+                                       .order_by(DciTransaction.next_attempt_at).limit(limit))).all())
+
+
+async def claim_transaction(session: Any, txn_id: uuid.UUID, seen: datetime, lease_until: datetime) -> bool:
+    """Lease a due transaction (compare-and-set on its next attempt time)."""
+    result = await session.execute(update(DciTransaction).where(
+        DciTransaction.id == txn_id, DciTransaction.next_attempt_at == seen).values(next_attempt_at=lease_until))
+    return result.rowcount == 1
+
+
+async def settle_transaction(session: Any, txn_id: uuid.UUID, **values: Any) -> None:
+    await session.execute(update(DciTransaction).where(DciTransaction.id == txn_id).values(**values))

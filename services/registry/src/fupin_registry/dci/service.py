@@ -1,6 +1,7 @@
 """DCI registry search: each search request answered on its own (``succ`` with records, or ``rjct``
 with a reason code), scoped to the caller's division, personal data masked unless pii:read (each
-unmasked household logged)."""
+unmasked household logged). Synchronous, or asynchronous: queued with the caller's scope, answered by
+the DCI worker (``dci/worker.py``) to ``sender_uri`` and pollable with ``txn/status``."""
 from __future__ import annotations
 
 import uuid
@@ -10,7 +11,8 @@ from typing import Any
 from fupin_registry.codelists import CAUSE_BITS
 from fupin_registry.db import RegistryUow
 from fupin_registry.dci import repository as repo
-from fupin_registry.dci.schemas import DciSearchRequest, IdTypeValue, Predicate, SearchRequest
+from fupin_registry.dci.models import DciTransaction
+from fupin_registry.dci.schemas import DciSearchRequest, DciTxnStatusRequest, IdTypeValue, Predicate, SearchRequest
 from fupin_registry.households import idnumber
 from fupin_shared.auth.deps import check_division
 from fupin_shared.auth.masking import mask_id_number, mask_name
@@ -136,10 +138,67 @@ async def search(uows: Callable[[], RegistryUow], envelope: DciSearchRequest, *,
         if actor.may_read_pii:
             await uow.commit()
     completed = sum(r["status"] == "succ" for r in responses)
-    header = {"version": envelope.header.version, "message_id": str(uuid7()), "message_ts": utc_now().isoformat(),
-              "action": "on-search", "status": "succ" if completed else "rjct",
-              "total_count": len(responses), "completed_count": completed, "sender_id": RECEIVER,
-              "receiver_id": envelope.header.sender_id, "is_msg_encrypted": False}
+    header = _header("on-search", "succ" if completed else "rjct", receiver=envelope.header.sender_id,
+                     total=len(responses), completed=completed)
     return {"signature": None, "header": header, "message": {
         "transaction_id": envelope.message.transaction_id, "correlation_id": envelope.header.message_id,
         "search_response": responses}}
+
+
+# -- asynchronous search ---------------------------------------------------------------------------
+
+def _header(action: str, status: str, *, receiver: str, total: int = 1, completed: int = 0) -> dict[str, Any]:
+    return {"version": "1.0.0", "message_id": str(uuid7()), "message_ts": utc_now().isoformat(), "action": action,
+            "status": status, "total_count": total, "completed_count": completed, "sender_id": RECEIVER,
+            "receiver_id": receiver, "is_msg_encrypted": False}
+
+
+async def submit(uow: RegistryUow, envelope: DciSearchRequest, *, actor: Principal) -> DciTransaction:
+    """Queue an asynchronous search under the caller's scope (answered by the DCI worker); the same
+    ``transaction_id`` sent again by the same client is the same transaction."""
+    async with uow:
+        found = await repo.transaction(uow.session, client_id=actor.client_id,
+                                       transaction_id=envelope.message.transaction_id)
+        if found is not None:
+            return found
+        txn = DciTransaction(
+            id=uuid7(), client_id=actor.client_id, transaction_id=envelope.message.transaction_id,
+            message_id=envelope.header.message_id, sender_id=envelope.header.sender_id,
+            sender_uri=envelope.header.sender_uri, actor=actor.sub, division_code=actor.division,
+            scopes=sorted(actor.scopes), request=envelope.model_dump(mode="json"), response=None, status="pdng",
+            callback_status="pending" if envelope.header.sender_uri else None, attempts=0,
+            next_attempt_at=utc_now(), created_at=utc_now())
+        uow.session.add(txn)
+        await uow.commit()
+    return txn
+
+
+def acknowledgement(envelope: DciSearchRequest, txn: DciTransaction) -> dict[str, Any]:
+    """The DCI ``ACK`` of an asynchronous request: the answer follows as ``on-search`` to ``sender_uri``
+    and can be polled with ``txn/status``."""
+    return {"signature": None, "header": _header("search", "rcvd", receiver=envelope.header.sender_id,
+                                                 total=len(envelope.message.search_request)),
+            "message": {"ack_status": "ACK", "timestamp": utc_now().isoformat(),
+                        "correlation_id": txn.transaction_id}}
+
+
+async def transaction_status(uow: RegistryUow, request: DciTxnStatusRequest, *, actor: Principal) -> dict[str, Any]:
+    """``on-txn-status`` of one of the caller's own search transactions: ``pdng`` while queued, else the
+    ``on-search`` message it was answered with; ``rjct`` for a transaction this client never sent."""
+    query = request.message.txnstatus_request
+    async with uow:
+        txn = await repo.transaction(uow.session, client_id=actor.client_id, transaction_id=query.attribute_value)
+    base = {"reference_id": query.reference_id, "txn_type": "search"}
+    if txn is None:
+        status = "rjct"
+        response = {**base, "status": "rjct", "status_reason_code": "rjct.reference_id.invalid",
+                    "status_reason_message": f"no search transaction {query.attribute_value!r} of this client"}
+    else:
+        status = "succ"
+        response = {**base, "status": "succ", "txn_status": txn.status,
+                    "callback_status": txn.callback_status, "txn_message": (txn.response or {}).get("message")}
+    return {"signature": None,
+            "header": _header("on-txn-status", status, receiver=request.header.sender_id,
+                              completed=int(status == "succ")),
+            "message": {"transaction_id": request.message.transaction_id,
+                        "correlation_id": request.header.message_id, "txnstatus_response": response}}

@@ -26,7 +26,11 @@ class Signal(Base):
     division_code: Mapped[str] = mapped_column(sa.String(12))
     """The member's village when matched; else the county of the ID number's area code (or the
     poster's division when that county is outside it)."""
+    poster_division: Mapped[str] = mapped_column(sa.String(12))
+    """The poster's division: an unmatched signal is re-matched only to a member inside it."""
     matched: Mapped[bool] = mapped_column(sa.Boolean)
+    matched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When it was matched: on arrival, or later when the person was registered (re-matched)."""
     household_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     member_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     received_by: Mapped[str] = mapped_column(sa.String(120))

@@ -1,13 +1,14 @@
-"""SQL of signals: store, page by division and matched flag, find the active member by ID number."""
+"""SQL of signals: store, page by division and matched flag, find the active member by ID number, counts."""
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+import sqlalchemy as sa
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fupin_registry.households.models import Member
+from fupin_registry.households.models import Household, Member
 from fupin_registry.signals.models import Signal
 from fupin_shared.auth.principal import division_range
 
@@ -34,3 +35,22 @@ class SignalRepository:
         if after is not None:
             query = query.where(Signal.id > after)
         return list((await self.session.scalars(query.order_by(Signal.id).limit(limit + 1))).all())
+
+    async def rematch_candidates(self, *, after: uuid.UUID | None, limit: int) -> list[Any]:
+        """(signal, member id, household id, village) of unmatched signals whose ID number is now an active
+        member's (the poster's division is checked by the caller)."""
+        return list((await self.session.execute(
+            select(Signal, Member.id, Member.household_id, Household.village_code)
+            .join(Member, Member.id_number == Signal.id_number)
+            .join(Household, Household.id == Member.household_id)
+            .where(Signal.matched.is_(False), Member.active.is_(True), Signal.id > after if after else sa.true())
+            .order_by(Signal.id).limit(limit))).all())
+
+    async def counts(self, *, within: str) -> list[Any]:
+        """(kind, matched, matched late, count, oldest received) of the division's signals."""
+        low, high = division_range(within)
+        late = (Signal.matched_at > Signal.received_at).label("late")
+        return list((await self.session.execute(
+            select(Signal.kind, Signal.matched, late, func.count(), func.min(Signal.received_at))
+            .where(Signal.division_code.between(low, high))
+            .group_by(Signal.kind, Signal.matched, late))).all())

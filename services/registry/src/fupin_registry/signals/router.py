@@ -11,7 +11,7 @@ from fupin_registry.deps import RegistryReader, Uows
 from fupin_registry.signals import service
 from fupin_registry.signals.domain import SignalKind
 from fupin_registry.signals.repository import SignalRepository
-from fupin_registry.signals.schemas import SignalIn, SignalPage, SignalRead
+from fupin_registry.signals.schemas import SignalIn, SignalPage, SignalRead, SignalReport
 from fupin_shared.auth.deps import check_division, requires
 from fupin_shared.auth.principal import Principal
 from fupin_shared.http.deps import Cursor, IdempotencyDep
@@ -65,6 +65,15 @@ async def list_signals(uows: Uows, actor: RegistryReader,
             await uow.commit()
     return json_response(SignalPage(items=[SignalRead.for_viewer(s, actor.may_read_pii) for s in rows],
                                     next_cursor=next_cursor))
+
+
+@router.get("/signals/report", response_model=SignalReport, responses=problem_responses(400))
+async def signal_report(uows: Uows, actor: RegistryReader,
+                        division: Annotated[str | None, Query(description="12-digit division code")] = None) -> Response:
+    """Counts of the division's signals by kind: matched, unmatched (kept, waiting for the person to be
+    registered; listed with ``GET /v1/signals?matched=false``), matched late, and the oldest one waiting."""
+    within = check_division(actor, division)
+    return json_response(SignalReport.model_validate(await service.report(uows(), within=within)))
 
 
 @router.get("/signals/{signal_id}", response_model=SignalRead, responses=problem_responses(404))

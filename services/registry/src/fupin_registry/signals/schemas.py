@@ -12,6 +12,12 @@ from fupin_shared.auth.masking import mask_id_number
 
 
 class SignalIn(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [
+        {"kind": "medical_bill", "id_number": "441223198001011234", "occurred_on": "2026-11-20",
+         "source": "市医疗保障局", "external_id": "YB-2026-000123", "detail": {"amount_fen": 3250000}},
+        {"kind": "housing_safety", "id_number": "441223198001011234", "occurred_on": "2026-11-02",
+         "detail": {"rating": "D"}}]}}
+
     kind: SignalKind
     id_number: Annotated[str, Field(min_length=18, max_length=18, description="the person's GB 11643 ID number")]
     occurred_on: date
@@ -32,6 +38,7 @@ class SignalRead(BaseModel):
     detail: dict[str, Any]
     division_code: str
     matched: bool
+    matched_at: datetime | None = Field(None, description="later than received_at: matched when the person was registered")
     household_id: uuid.UUID | None
     member_id: uuid.UUID | None
     received_at: datetime
@@ -40,10 +47,30 @@ class SignalRead(BaseModel):
     def for_viewer(cls, s: Any, unmasked: bool) -> Self:
         return cls(id=s.id, kind=s.kind, source=s.source, external_id=s.external_id,
                    id_number=s.id_number if unmasked else mask_id_number(s.id_number), occurred_on=s.occurred_on,
-                   detail=s.detail, division_code=s.division_code, matched=s.matched, household_id=s.household_id,
+                   detail=s.detail, division_code=s.division_code, matched=s.matched, matched_at=s.matched_at, household_id=s.household_id,
                    member_id=s.member_id, received_at=s.received_at)
 
 
 class SignalPage(BaseModel):
     items: list[SignalRead]
     next_cursor: str | None = None
+
+
+class KindCounts(BaseModel):
+    matched: int
+    unmatched: int
+    rematched: int = Field(description="matched after arrival, when the person was registered")
+
+
+class SignalReport(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [{
+        "division": "441223000000", "matched": 41, "unmatched": 3, "rematched": 2,
+        "oldest_unmatched_received_at": "2026-11-03T02:15:00Z",
+        "by_kind": {"medical_bill": {"matched": 20, "unmatched": 1, "rematched": 1}}}]}}
+
+    division: str
+    matched: int
+    unmatched: int
+    rematched: int
+    oldest_unmatched_received_at: datetime | None
+    by_kind: dict[str, KindCounts]

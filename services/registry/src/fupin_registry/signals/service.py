@@ -1,8 +1,11 @@
-"""Signal use cases: receive (validate, match by ID number, record events), list, read."""
+"""Signal use cases: receive (validate, match by ID number, record events), re-match the unmatched ones when
+the person is registered later, report, read."""
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from fupin_registry.db import RegistryUow
 from fupin_registry.households import idnumber
@@ -16,6 +19,7 @@ from fupin_shared.db import utc_now, uuid7
 from fupin_shared.http.problems import InvalidInput, NotFound
 
 log = logging.getLogger("fupin.registry.signals")
+REMATCHER = "fupin-registry:signal-rematch"
 
 
 class SignalNotFound(NotFound):
@@ -38,12 +42,14 @@ async def receive_signal(uow: RegistryUow, request: SignalIn, *, actor: Principa
         repo = SignalRepository(uow.session)
         signal = Signal(id=uuid7(), kind=str(request.kind), source=request.source or actor.unit or actor.client_id,
                         external_id=request.external_id, id_number=number, occurred_on=request.occurred_on,
-                        detail=request.detail, matched=bool(found), received_by=actor.sub, received_at=utc_now())
+                        detail=request.detail, matched=bool(found), received_by=actor.sub, received_at=utc_now(),
+                        poster_division=actor.division)
         if found:
             household_id = uuid.UUID(found[0]["household_id"])
             signal.household_id = household_id
             signal.member_id = await repo.member_id(household_id, number)
             signal.division_code = found[0]["village_code"]
+            signal.matched_at = signal.received_at
         else:
             signal.division_code = domain.unmatched_division(number, actor.division)
         repo.add(signal)
@@ -52,15 +58,62 @@ async def receive_signal(uow: RegistryUow, request: SignalIn, *, actor: Principa
                                   division_code=signal.division_code),
                    subject=signal.id, division=signal.division_code, actor=actor.sub)
         if found:
-            uow.record(SignalMatched(signal_id=signal.id, kind=signal.kind, source=signal.source,
-                                     occurred_on=signal.occurred_on, household_id=signal.household_id,
-                                     member_id=signal.member_id, village_code=signal.division_code,
-                                     detail=signal.detail),
-                       subject=signal.id, division=signal.division_code, actor=actor.sub)
+            _record_matched(uow, signal, actor=actor.sub)
         await uow.commit()
     log.info("signal %s (%s from %s) %s", signal.id, signal.kind, signal.source,
              "matched" if signal.matched else "unmatched: kept for review")
     return signal
+
+
+def _record_matched(uow: RegistryUow, signal: Signal, *, actor: str) -> None:
+    uow.record(SignalMatched(signal_id=signal.id, kind=signal.kind, source=signal.source,
+                             occurred_on=signal.occurred_on, household_id=signal.household_id,
+                             member_id=signal.member_id, village_code=signal.division_code, detail=signal.detail),
+               subject=signal.id, division=signal.division_code, actor=actor)
+
+
+async def rematch_signals(uows: Callable[[], RegistryUow], *, batch: int = 500) -> int:
+    """Match kept (unmatched) signals whose person is now an active member inside the poster's division,
+    and record ``SignalMatched`` for each (monitoring raises its early warning from that day). Driven by
+    the registry's own member events; state-based, so running it twice matches nothing twice."""
+    matched, after = 0, None
+    while True:
+        async with uows() as uow:
+            candidates = await SignalRepository(uow.session).rematch_candidates(after=after, limit=batch)
+            now = utc_now()
+            for signal, member_id, household_id, village_code in candidates:
+                if signal.matched or not in_division(village_code, signal.poster_division):
+                    continue
+                signal.matched, signal.matched_at = True, now
+                signal.household_id, signal.member_id, signal.division_code = household_id, member_id, village_code
+                _record_matched(uow, signal, actor=REMATCHER)
+                matched += 1
+                log.info("signal %s (%s from %s) matched late to member %s", signal.id, signal.kind,
+                         signal.source, member_id)
+            await uow.commit()
+        if len(candidates) < batch:
+            return matched
+        after = candidates[-1][0].id
+
+
+async def report(uow: RegistryUow, *, within: str) -> dict[str, Any]:
+    """Counts of the division's signals: matched and unmatched by kind, how many matched late, the oldest
+    unmatched one still waiting."""
+    async with uow:
+        rows = await SignalRepository(uow.session).counts(within=within)
+    by_kind = {str(kind): {"matched": 0, "unmatched": 0, "rematched": 0} for kind in domain.SignalKind}
+    oldest = None
+    for kind, matched, late, count, first in rows:
+        entry = by_kind.setdefault(kind, {"matched": 0, "unmatched": 0, "rematched": 0})
+        entry["matched" if matched else "unmatched"] += count
+        if late:
+            entry["rematched"] += count
+        if not matched and first is not None and (oldest is None or first < oldest):
+            oldest = first
+    return {"division": within, "matched": sum(e["matched"] for e in by_kind.values()),
+            "unmatched": sum(e["unmatched"] for e in by_kind.values()),
+            "rematched": sum(e["rematched"] for e in by_kind.values()),
+            "oldest_unmatched_received_at": oldest, "by_kind": by_kind}
 
 
 async def get_signal(uow: RegistryUow, signal_id: uuid.UUID, *, actor: Principal) -> Signal:
