@@ -108,7 +108,7 @@ def signal(village: str) -> object:
 @pytest.mark.parametrize("backend", BOTH, indirect=True)
 async def test_signed_delivery_survives_a_receiver_outage_and_dead_letters_replay(monitoring, receiver,
                                                                                  fast_retries) -> None:  # noqa: ANN001
-    county = monitoring.auth(division=GUANGNING, scopes=["webhooks:write"])
+    county = monitoring.auth(division=GUANGNING, scopes=["webhooks:write", "registry:read"])
     r = await monitoring.client.post("/v1/webhooks", headers=county, json={
         "url": receiver.url, "event_types": ["fupin.registry.signal.*"]})
     assert r.status_code == 201, r.text
@@ -185,12 +185,58 @@ async def test_subscriptions_are_scoped_and_validated_nothing_written(monitoring
     r = await monitoring.client.post("/v1/webhooks", json={**body, "event_types": ["fupin.nothing.v1"]},
                                      headers=monitoring.auth(scopes=["webhooks:write"]))
     assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "#/event_types/0"
+    # the token reads the registry only: no funds events, and "*" would include them
+    for types in (["fupin.funds.*"], ["*"]):
+        r = await monitoring.client.post("/v1/webhooks", json={**body, "event_types": types},
+                                         headers=monitoring.auth(scopes=["webhooks:write", "registry:read"]))
+        assert r.status_code == 403 and "funds:read" in r.json()["missing_scopes"], r.text
     async with monitoring.runtime.sessionmaker() as s:
         assert (await s.execute(sa.text("SELECT count(*) FROM webhook_subscription"))).scalar() == 0
     # another county's subscription is invisible
     r = await monitoring.client.post("/v1/webhooks", json=body, headers=monitoring.auth(
-        division="441224000000", scopes=["webhooks:write"]))
+        division="441224000000", scopes=["webhooks:write", "registry:read"]))
     assert r.status_code == 201
     r2 = await monitoring.client.get(f"/v1/webhooks/{r.json()['id']}",
                                      headers=monitoring.auth(division=GUANGNING, scopes=["webhooks:write"]))
     assert r2.status_code == 404
+
+
+@pytest.mark.parametrize("backend", BOTH, indirect=True)
+async def test_secret_rotation_signs_with_both_secrets_in_the_overlap(monitoring, receiver) -> None:  # noqa: ANN001
+    county = monitoring.auth(division=GUANGNING, scopes=["webhooks:write", "registry:read"])
+    await receiver.start()
+    r = await monitoring.client.post("/v1/webhooks", headers=county, json={
+        "url": receiver.url, "event_types": ["fupin.registry.signal.matched.v1"]})
+    sub = r.json()
+    old = sub["secret"]
+    url = f"/v1/webhooks/{sub['id']}/secret"
+
+    # refused, nothing changed: no If-Match, a stale one, another county's token
+    assert (await monitoring.client.post(url, json={}, headers=county)).status_code == 428
+    assert (await monitoring.client.post(url, json={}, headers={**county, "If-Match": '"v9"'})).status_code == 412
+    other = monitoring.auth(division="441224000000", scopes=["webhooks:write", "registry:read"])
+    assert (await monitoring.client.post(url, json={}, headers={**other, "If-Match": '"v1"'})).status_code == 404
+    got = (await monitoring.client.get(f"/v1/webhooks/{sub['id']}", headers=county)).json()
+    assert got["version"] == 1 and got["previous_secret_until"] is None
+
+    r = await monitoring.client.post(url, json={"overlap_seconds": 3600}, headers={**county, "If-Match": '"v1"'})
+    assert r.status_code == 200, r.text
+    rotated = r.json()
+    new = rotated["secret"]
+    assert new.startswith("whsec_") and new != old and rotated["previous_secret_until"] and rotated["version"] == 2
+    await monitoring.send("registry", [signal(V1)])
+    await eventually(lambda: _async(len(receiver.received()) == 1), timeout=20, message="not delivered")
+    header = receiver.received()[0]["headers"]["webhook-signature"]
+    body = receiver.received()[0]["body"].encode()
+    assert header.count("v1=") == 2
+    assert verify(new, header, body, now=int(time.time())) and verify(old, header, body, now=int(time.time()))
+
+    # a rotation without overlap: the old secret stops at once
+    r = await monitoring.client.post(url, json={"overlap_seconds": 0}, headers={**county, "If-Match": '"v2"'})
+    newest = r.json()["secret"]
+    await monitoring.send("registry", [signal(V1)])
+    await eventually(lambda: _async(len(receiver.received()) == 2), timeout=20, message="not delivered")
+    header = receiver.received()[1]["headers"]["webhook-signature"]
+    body = receiver.received()[1]["body"].encode()
+    assert header.count("v1=") == 1 and verify(newest, header, body, now=int(time.time()))
+    assert not verify(new, header, body, now=int(time.time()))

@@ -2,7 +2,7 @@
 from datetime import UTC, datetime, timedelta
 
 from fupin_monitoring.webhooks.domain import (DEAD, PENDING, RetryPolicy, division_matches, pattern_errors, sign,
-                                              type_matches, verify)
+                                              signing_secrets, type_matches, unreadable_services, verify)
 
 
 def test_type_patterns_and_divisions() -> None:
@@ -30,3 +30,22 @@ def test_exponential_backoff_then_dead() -> None:
     assert [policy.delay(n).total_seconds() for n in (1, 2, 3, 4, 5)] == [10, 20, 40, 60, 60]
     assert policy.after_failure(1, now) == (PENDING, now + timedelta(seconds=10))
     assert policy.after_failure(4, now) == (DEAD, None)
+
+
+def test_rotation_signs_with_both_secrets_inside_the_overlap_only() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert signing_secrets("new", "old", now + timedelta(hours=1), now) == ["new", "old"]
+    assert signing_secrets("new", "old", now, now) == ["new"]
+    assert signing_secrets("new", None, None, now) == ["new"]
+    header = sign(["new", "old"], 1_700_000_000, b"{}")
+    assert header.count(",v1=") == 2
+    assert verify("new", header, b"{}", now=1_700_000_000) and verify("old", header, b"{}", now=1_700_000_000)
+    assert not verify("other", header, b"{}", now=1_700_000_000)
+    assert not verify("new", "v1=abc,t", b"{}", now=0)
+
+
+def test_a_subscription_gets_only_the_services_its_token_reads() -> None:
+    known = {"fupin.registry.household.registered.v1", "fupin.funds.allocation.made.v1"}
+    assert unreadable_services(["fupin.registry.*"], known, {"webhooks:write", "registry:read"}) == []
+    assert unreadable_services(["*"], known, {"webhooks:write", "registry:read"}) == ["funds"]
+    assert unreadable_services(["fupin.funds.allocation.made.v1"], known, {"funds:write"}) == ["funds"]

@@ -3,7 +3,8 @@
 The ``webhooks`` consumer group reads every service's topic; for each event it queues one delivery per
 matching active subscription, in the same transaction that marks the event processed (so a crash
 neither loses nor doubles a delivery). The worker POSTs each due delivery — the CloudEvent in
-structured JSON, signed ``Webhook-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")`` — and on failure
+structured JSON, signed ``Webhook-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")`` (a second ``v1`` with
+the previous secret during a rotation's overlap window) — and on failure
 (network error, timeout, non-2xx) retries with exponential backoff; after the last attempt the
 delivery is a dead letter, listed and replayable on request. Deliveries are at-least-once: receivers
 de-duplicate on the CloudEvent ``id`` (also sent as ``Webhook-Id``)."""
@@ -105,8 +106,9 @@ async def send_due(runtime: Any, client: httpx.AsyncClient, *, limit: int = 100)
 
 async def _post(client: httpx.AsyncClient, row: Any) -> tuple[int | None, str | None]:
     body = bytes(row.payload)
+    keys = domain.signing_secrets(row.secret, row.previous_secret, row.previous_secret_until, utc_now())
     headers = {"Content-Type": "application/cloudevents+json", "Webhook-Id": str(row.id),
-               domain.SIGNATURE_HEADER: domain.sign(row.secret, int(time.time()), body)}
+               domain.SIGNATURE_HEADER: domain.sign(keys, int(time.time()), body)}
     try:
         response = await client.post(row.url, content=body, headers=headers)
     except httpx.HTTPError as exc:

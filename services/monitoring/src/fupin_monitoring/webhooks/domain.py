@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,23 +47,48 @@ def division_matches(subscription_division: str, event_division: str | None) -> 
     return in_division(event_division, subscription_division)
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`` — the receiver recomputes it and
-    refuses old timestamps (replay protection)."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={mac}"
+def signing_secrets(secret: str, previous: str | None, previous_until: datetime | None,
+                    now: datetime) -> list[str]:
+    """The keys a delivery is signed with: the current secret, and during a rotation's overlap window
+    the previous one too (so a receiver still holding the old secret keeps verifying)."""
+    if previous and previous_until is not None and now < previous_until:
+        return [secret, previous]
+    return [secret]
+
+
+def sign(secrets: str | Sequence[str], timestamp: int, body: bytes) -> str:
+    """``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`` — one ``v1`` per signing secret
+    (two during a secret rotation's overlap). The receiver recomputes it with the secret it holds,
+    accepts when any ``v1`` matches and refuses old timestamps (replay protection)."""
+    keys = [secrets] if isinstance(secrets, str) else list(secrets)
+    signed = f"{timestamp}.".encode() + body
+    return ",".join([f"t={timestamp}"] + [
+        "v1=" + hmac.new(key.encode(), signed, hashlib.sha256).hexdigest() for key in keys])
 
 
 def verify(secret: str, header: str, body: bytes, *, now: int, tolerance: int = 300) -> bool:
     """What a receiver does (used by tests and documented for subscribers)."""
     try:
-        parts = dict(p.split("=", 1) for p in header.split(","))
-        timestamp = int(parts["t"])
-    except (ValueError, KeyError):
+        parts = [(name, value) for name, _, value in (p.partition("=") for p in header.split(","))]
+        timestamp = int(next(value for name, value in parts if name == "t"))
+    except (ValueError, StopIteration):
         return False
     if abs(now - timestamp) > tolerance:
         return False
-    return hmac.compare_digest(sign(secret, timestamp, body), f"t={timestamp},v1={parts.get('v1', '')}")
+    expected = sign(secret, timestamp, body).split(",v1=", 1)[1]
+    return any(name == "v1" and hmac.compare_digest(expected, value) for name, value in parts)
+
+
+def service_of(event_type: str) -> str:
+    """``fupin.<service>.<aggregate>.<verb>.v1`` → the service."""
+    return event_type.split(".")[1] if event_type.count(".") >= 2 else ""
+
+
+def unreadable_services(patterns: list[str], known: set[str], scopes: Iterable[str]) -> list[str]:
+    """Services whose events the patterns would deliver but the token may not read (``<service>:read``)."""
+    readable = {s.removesuffix(":read") for s in scopes if s.endswith(":read")}
+    wanted = {service_of(t) for t in known if type_matches(patterns, t)}
+    return sorted(wanted - readable)
 
 
 def pattern_errors(patterns: list[str], known: set[str]) -> list[dict[str, str]]:

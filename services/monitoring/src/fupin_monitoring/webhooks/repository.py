@@ -52,9 +52,10 @@ async def deliveries_page(session: AsyncSession, subscription_id: uuid.UUID, *, 
 
 
 async def due(session: AsyncSession, now: datetime, limit: int) -> list[Any]:
-    """Deliveries whose next attempt is due, with their subscription's URL and secret."""
+    """Deliveries whose next attempt is due, with their subscription's URL and secrets."""
     return list((await session.execute(
-        sa.select(_D.c.id, _D.c.payload, _D.c.attempts, _D.c.next_attempt_at, _S.c.url, _S.c.secret)
+        sa.select(_D.c.id, _D.c.payload, _D.c.attempts, _D.c.next_attempt_at, _S.c.url, _S.c.secret,
+                  _S.c.previous_secret, _S.c.previous_secret_until)
         .select_from(_D.join(_S, _S.c.id == _D.c.subscription_id))
         .where(_D.c.status == PENDING, _D.c.next_attempt_at <= now, _S.c.active.is_(True))
         .order_by(_D.c.next_attempt_at, _D.c.id).limit(limit))).all())

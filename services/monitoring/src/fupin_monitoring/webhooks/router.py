@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,8 +12,8 @@ from fupin_monitoring.deps import Uows
 from fupin_monitoring.webhooks import domain, service
 from fupin_monitoring.webhooks import repository as repo
 from fupin_monitoring.webhooks.delivery import WAKE
-from fupin_monitoring.webhooks.schemas import (DeliveryPage, DeliveryRead, ReplayIn, ReplayOut, SubscriptionIn,
-                                               SubscriptionPage, SubscriptionRead)
+from fupin_monitoring.webhooks.schemas import (DeliveryPage, DeliveryRead, ReplayIn, ReplayOut, SecretRotation,
+                                               SubscriptionIn, SubscriptionPage, SubscriptionRead)
 from fupin_shared.auth.deps import requires
 from fupin_shared.auth.principal import Principal
 from fupin_shared.http.deps import Cursor, IdempotencyDep, IfMatchVersion
@@ -26,11 +27,12 @@ WebhookWriter = Annotated[Principal, Depends(requires("webhooks:write"))]
 SubscriptionId = uuid.UUID
 
 
-@router.post("/webhooks", status_code=201, response_model=SubscriptionRead, responses=problem_responses(422))
+@router.post("/webhooks", status_code=201, response_model=SubscriptionRead, responses=problem_responses(403, 422))
 async def create_subscription(body: SubscriptionIn, uows: Uows, actor: WebhookWriter,
                               idempotency: IdempotencyDep) -> Response:
     """Subscribe a system to event types (exact, or prefixes ending in ``*``) in a division of the
-    caller's subtree. Each matching CloudEvent is POSTed (``application/cloudevents+json``) with
+    caller's subtree, of services its token may read (``registry:read`` for ``fupin.registry.*``, …;
+    403 otherwise). Each matching CloudEvent is POSTed (``application/cloudevents+json``) with
     ``Webhook-Id`` and ``Webhook-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>``;
     receivers verify it and refuse timestamps older than 5 minutes. Failures are retried with
     exponential backoff, then dead-lettered. The ``secret`` is in this response only. Honours
@@ -61,6 +63,20 @@ async def list_subscriptions(uows: Uows, actor: WebhookWriter, cursor: Cursor = 
 async def get_subscription(subscription_id: SubscriptionId, uows: Uows, actor: WebhookWriter) -> Response:
     subscription = await service.get(uows(), subscription_id, actor=actor)
     return json_response(SubscriptionRead.of(subscription), headers={"ETag": etag_for(subscription.version)})
+
+
+@router.post("/webhooks/{subscription_id}/secret", response_model=SubscriptionRead,
+             responses=problem_responses(404, 412, 428))
+async def rotate_secret(subscription_id: SubscriptionId, body: SecretRotation, uows: Uows, actor: WebhookWriter,
+                        version: IfMatchVersion) -> Response:
+    """Rotate the signing secret (If-Match). The new ``secret`` is in this response only; until
+    ``previous_secret_until`` (now + ``overlap_seconds``) each delivery carries two signatures,
+    ``Webhook-Signature: t=<unix>,v1=<HMAC with the new secret>,v1=<HMAC with the old one>``, so the receiver
+    switches keys when it likes; a receiver accepts a delivery when any ``v1`` matches."""
+    subscription = await service.rotate_secret(uows(), subscription_id, overlap=timedelta(seconds=body.overlap_seconds),
+                                               actor=actor, expected_version=version)
+    return json_response(SubscriptionRead.of(subscription, with_secret=True),
+                         headers={"ETag": etag_for(subscription.version)})
 
 
 @router.delete("/webhooks/{subscription_id}", response_model=SubscriptionRead,

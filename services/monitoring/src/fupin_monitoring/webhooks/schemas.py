@@ -9,6 +9,10 @@ from pydantic import AnyHttpUrl, BaseModel, Field
 
 
 class SubscriptionIn(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [{
+        "url": "https://mca.example.gov.cn/fupin/hooks", "event_types": ["fupin.registry.household.*"],
+        "division": "441223000000"}]}}
+
     url: AnyHttpUrl = Field(description="where the CloudEvents are POSTed (structured JSON)")
     event_types: Annotated[list[Annotated[str, Field(min_length=1, max_length=160)]],
                            Field(min_length=1, max_length=50, description=(
@@ -25,13 +29,22 @@ class SubscriptionRead(BaseModel):
     client_id: str
     version: int
     created_at: datetime
-    secret: str | None = Field(None, description="the HMAC key; returned once, when the subscription is made")
+    secret: str | None = Field(None, description="the HMAC key; returned once, when made or rotated")
+    previous_secret_until: datetime | None = Field(
+        None, description="after a rotation: deliveries are signed with the previous secret too until then")
 
     @classmethod
     def of(cls, s: Any, *, with_secret: bool = False) -> Self:
         return cls(id=s.id, url=s.url, event_types=list(s.event_types), division_code=s.division_code,
                    active=s.active, client_id=s.client_id, version=s.version, created_at=s.created_at,
-                   secret=s.secret if with_secret else None)
+                   secret=s.secret if with_secret else None, previous_secret_until=s.previous_secret_until)
+
+
+class SecretRotation(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [{"overlap_seconds": 86400}]}}
+
+    overlap_seconds: int = Field(86400, ge=0, le=7 * 86400, description=(
+        "how long deliveries are also signed with the old secret (0: the old one stops at once)"))
 
 
 class SubscriptionPage(BaseModel):

@@ -1,8 +1,9 @@
-"""Webhook use cases: subscribe, end, read, list deliveries, replay dead letters."""
+"""Webhook use cases: subscribe, rotate the secret, end, read, list deliveries, replay dead letters."""
 from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from fupin_monitoring.db import MonitoringUow
 from fupin_monitoring.webhooks import domain
@@ -15,7 +16,7 @@ from fupin_shared.contracts.base import all_contracts
 from fupin_shared.contracts.monitoring import WebhookDeadLettersReplayed, WebhookSubscriptionChanged
 from fupin_shared.db import utc_now, uuid7
 from fupin_shared.http.etag import require_version
-from fupin_shared.http.problems import InvalidInput, NotFound
+from fupin_shared.http.problems import Forbidden, InvalidInput, NotFound
 
 
 class SubscriptionNotFound(NotFound):
@@ -28,21 +29,47 @@ def _changed(s: WebhookSubscription) -> WebhookSubscriptionChanged:
 
 
 async def subscribe(uow: MonitoringUow, request: SubscriptionIn, *, actor: Principal) -> WebhookSubscription:
-    """A subscription of the caller's system to event types within a division of its own subtree; the
-    secret is made here and shown once."""
+    """A subscription of the caller's system to event types within a division of its own subtree, and
+    only to the events of services its token may read (``<service>:read``); the secret is made here and
+    shown once."""
     division = check_division(actor, request.division)
-    errors = domain.pattern_errors(request.event_types, set(all_contracts()))
+    known = set(all_contracts())
+    errors = domain.pattern_errors(request.event_types, known)
     if errors:
         raise InvalidInput(errors)
+    if unreadable := domain.unreadable_services(request.event_types, known, actor.scopes):
+        missing = [f"{s}:read" for s in unreadable]
+        raise Forbidden(f"The event types include events your token may not read: {', '.join(missing)}.",
+                        missing_scopes=missing)
     async with uow:
         subscription = WebhookSubscription(
             id=uuid7(), client_id=actor.client_id, created_by=actor.sub, url=str(request.url),
-            secret="whsec_" + secrets.token_urlsafe(32), event_types=list(request.event_types),
+            secret=_new_secret(), event_types=list(request.event_types),
             division_code=division, active=True, version=1, created_at=utc_now(), updated_at=utc_now())
         uow.session.add(subscription)
         uow.record(_changed(subscription), subject=subscription.id, division=division, actor=actor.sub)
         await uow.commit()
     return subscription
+
+
+def _new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+async def rotate_secret(uow: MonitoringUow, subscription_id: uuid.UUID, *, overlap: timedelta, actor: Principal,
+                        expected_version: int) -> WebhookSubscription:
+    """A new secret (shown once); deliveries are signed with the new and the old one until ``overlap`` ends,
+    so the receiver can switch without losing a delivery."""
+    async with uow:
+        found = await repo.subscription(uow.session, subscription_id, within=actor.division)
+        if found is None:
+            raise SubscriptionNotFound(f"No webhook subscription {subscription_id} in your division.")
+        require_version(found.version, expected_version)
+        found.previous_secret, found.secret = found.secret, _new_secret()
+        found.previous_secret_until = utc_now() + overlap
+        uow.record(_changed(found), subject=found.id, division=found.division_code, actor=actor.sub)
+        await uow.commit()
+    return found
 
 
 async def get(uow: MonitoringUow, subscription_id: uuid.UUID, *, actor: Principal) -> WebhookSubscription:

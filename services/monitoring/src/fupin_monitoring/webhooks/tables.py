@@ -20,7 +20,10 @@ class WebhookSubscription(Base):
     created_by: Mapped[str] = mapped_column(sa.String(120))
     url: Mapped[str] = mapped_column(sa.String(500))
     secret: Mapped[str] = mapped_column(sa.String(100))
-    """The per-subscriber HMAC key (shown once, at creation)."""
+    """The per-subscriber HMAC key (shown once, at creation or rotation)."""
+    previous_secret: Mapped[str | None] = mapped_column(sa.String(100))
+    """The key replaced by the last rotation: deliveries are signed with it too until ``previous_secret_until``."""
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     event_types: Mapped[list[str]] = mapped_column(JSONType)
     division_code: Mapped[str] = mapped_column(sa.String(12))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
