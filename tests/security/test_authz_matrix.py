@@ -29,7 +29,7 @@ WRITE_METHODS = {"post", "put", "patch", "delete"}
 # funds' code lists (labels of codes) and the tasks' printable responsibility matrix (a published plan).
 PUBLIC_PER_SERVICE = {("funds", "/v1/code-lists"), ("tasks", "/v1/matrix.html")}
 # POST routes that only read (a search with a body): they need the read scope, not a write scope
-READ_ONLY_POSTS = {("registry", "/v1/dci/registry/search")}
+READ_ONLY_POSTS = {("registry", "/v1/dci/registry/search"), ("registry", "/v1/dci/registry/txn/status")}
 OWN_COUNTY, OTHER_COUNTY = "441223000000", "441224000000"
 OTHER_VILLAGE = "441224100200"
 

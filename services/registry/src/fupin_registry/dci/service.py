@@ -164,7 +164,7 @@ async def submit(uow: RegistryUow, envelope: DciSearchRequest, *, actor: Princip
         txn = DciTransaction(
             id=uuid7(), client_id=actor.client_id, transaction_id=envelope.message.transaction_id,
             message_id=envelope.header.message_id, sender_id=envelope.header.sender_id,
-            sender_uri=envelope.header.sender_uri, actor=actor.sub, division_code=actor.division,
+            sender_uri=str(envelope.header.sender_uri) if envelope.header.sender_uri else None, actor=actor.sub, division_code=actor.division,
             scopes=sorted(actor.scopes), request=envelope.model_dump(mode="json"), response=None, status="pdng",
             callback_status="pending" if envelope.header.sender_uri else None, attempts=0,
             next_attempt_at=utc_now(), created_at=utc_now())
