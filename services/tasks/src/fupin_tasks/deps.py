@@ -2,7 +2,7 @@
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fupin_shared.auth.deps import current_principal, requires
 from fupin_shared.auth.principal import Principal
 from fupin_shared.http.problems import Forbidden
@@ -34,3 +34,5 @@ TasksWriter = Annotated[Principal, Depends(requires("tasks:write"))]
 TasksReviewer = Annotated[Principal, Depends(_reviewer)]
 PlanParam = Annotated[str | None, Query(max_length=40, description="Plan id (default: the current plan)")]
 PageLimit = Annotated[int, Query(ge=1, le=500)]
+# the task number of a path: bounded to the INTEGER column (a larger one was a 500 from the database driver)
+TaskNumber = Annotated[int, Path(ge=1, le=2_147_483_647, description="Number of the task in the plan")]

@@ -13,7 +13,7 @@ from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
 
 from fupin_tasks.codes import code_lists
-from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksReviewer, Uows
+from fupin_tasks.deps import Config, PageLimit, PlanParam, TaskNumber, TasksReader, TasksReviewer, Uows
 from fupin_tasks.plan import service
 from fupin_tasks.plan.matrix_html import render_matrix_html
 from fupin_tasks.plan.schemas import (
@@ -127,7 +127,7 @@ async def list_tasks(uows: Uows, actor: TasksReader, plan: PlanParam = None,
 
 
 @router.get("/tasks/{number}", response_model=TaskRead, responses=problem_responses(404))
-async def get_task(number: int, uows: Uows, actor: TasksReader, plan: PlanParam = None) -> Response:
+async def get_task(number: TaskNumber, uows: Uows, actor: TasksReader, plan: PlanParam = None) -> Response:
     async with uows() as uow:
         plan_row = await uow.plans.plan(plan)
         task = await uow.plans.task(plan_row.id, number)
@@ -189,7 +189,7 @@ async def unit_responsibilities(unit: str, uows: Uows, actor: TasksReader, plan:
 
 
 @router.get("/matrix/tasks/{number}", response_model=TaskResponsibilities, responses=problem_responses(404))
-async def task_responsibilities(number: int, uows: Uows, actor: TasksReader, plan: PlanParam = None) -> Response:
+async def task_responsibilities(number: TaskNumber, uows: Uows, actor: TasksReader, plan: PlanParam = None) -> Response:
     """Who does what on one task: the lead unit(s) first, then the participating units."""
     async with uows() as uow:
         plan_row = await uow.plans.plan(plan)

@@ -13,7 +13,8 @@ from fupin_shared.http.pagination import decode_cursor, page_of
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
 
-from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksReviewer, TasksWriter, Uows
+from fupin_tasks.deps import (Config, PageLimit, PlanParam, TaskNumber, TasksReader, TasksReviewer, TasksWriter,
+                              Uows)
 from fupin_tasks.reports import service
 from fupin_tasks.reports.domain import ReportAction, ReportState, ReportStatus
 from fupin_tasks.reports.schemas import ReportAccept, ReportPage, ReportRead, ReportReturn, ReportRevise, ReportSubmit
@@ -31,7 +32,7 @@ def _one(report, status_code: int = 200, location: bool = False) -> Response:  #
 
 @router.post("/tasks/{number}/reports", status_code=201, response_model=ReportRead,
              responses=problem_responses(403, 404, 409, 422))
-async def submit_report(number: int, body: ReportSubmit, uows: Uows, actor: TasksWriter, config: Config,
+async def submit_report(number: TaskNumber, body: ReportSubmit, uows: Uows, actor: TasksWriter, config: Config,
                         idempotency: IdempotencyDep, plan: PlanParam = None) -> Response:
     """Submit a progress report (quarterly analysis ``2019Q3``, half-year bulletin ``2019H1``, annual
     report ``2019``) for a task the unit has a role in — 403 ``unit-has-no-role-on-task`` otherwise.
@@ -61,7 +62,7 @@ async def _page(uows: Uows, actor, *, plan, division, task_number, unit, period,
 
 
 @router.get("/tasks/{number}/reports", response_model=ReportPage, responses=problem_responses(400, 404))
-async def list_task_reports(number: int, uows: Uows, actor: TasksReader, plan: PlanParam = None,
+async def list_task_reports(number: TaskNumber, uows: Uows, actor: TasksReader, plan: PlanParam = None,
                             division: Annotated[str | None, Query(description="12-digit division code")] = None,
                             unit: Annotated[str | None, Query(max_length=80)] = None,
                             period: Annotated[PeriodCode | None, Query()] = None,
@@ -86,7 +87,7 @@ async def list_reports(uows: Uows, actor: TasksReader, plan: PlanParam = None,
 
 
 @router.get("/tasks/{number}/reports/{report_id}", response_model=ReportRead, responses=problem_responses(404))
-async def get_report(number: int, report_id: uuid.UUID, uows: Uows, actor: TasksReader) -> Response:
+async def get_report(number: TaskNumber, report_id: uuid.UUID, uows: Uows, actor: TasksReader) -> Response:
     async with uows() as uow:
         report = await uow.reports.get(report_id, task_number=number, within=actor.division)
     return _one(report)
@@ -94,7 +95,7 @@ async def get_report(number: int, report_id: uuid.UUID, uows: Uows, actor: Tasks
 
 @router.put("/tasks/{number}/reports/{report_id}", response_model=ReportRead,
             responses=problem_responses(403, 404, 409, 412, 428))
-async def revise_report(number: int, report_id: uuid.UUID, body: ReportRevise, uows: Uows, actor: TasksWriter,
+async def revise_report(number: TaskNumber, report_id: uuid.UUID, body: ReportRevise, uows: Uows, actor: TasksWriter,
                         config: Config, version: IfMatchVersion) -> Response:
     """Revise and resubmit a report (after it was returned, or before review). Accepted reports are
     immutable: 409 ``report-accepted``. Requires If-Match."""
@@ -105,7 +106,7 @@ async def revise_report(number: int, report_id: uuid.UUID, body: ReportRevise, u
 
 @router.post("/tasks/{number}/reports/{report_id}/accept", response_model=ReportRead,
              responses=problem_responses(403, 404, 409, 412, 428))
-async def accept_report(number: int, report_id: uuid.UUID, uows: Uows, actor: TasksReviewer, config: Config,
+async def accept_report(number: TaskNumber, report_id: uuid.UUID, uows: Uows, actor: TasksReviewer, config: Config,
                         version: IfMatchVersion, body: ReportAccept | None = None) -> Response:
     """The leading-group office accepts a submitted report; it is immutable from then on."""
     report = await service.review_report(uows(), number, report_id, ReportAction.ACCEPT,
@@ -116,7 +117,7 @@ async def accept_report(number: int, report_id: uuid.UUID, uows: Uows, actor: Ta
 
 @router.post("/tasks/{number}/reports/{report_id}/return", response_model=ReportRead,
              responses=problem_responses(403, 404, 409, 412, 428))
-async def return_report(number: int, report_id: uuid.UUID, body: ReportReturn, uows: Uows, actor: TasksReviewer,
+async def return_report(number: TaskNumber, report_id: uuid.UUID, body: ReportReturn, uows: Uows, actor: TasksReviewer,
                         config: Config, version: IfMatchVersion) -> Response:
     """The leading-group office returns a submitted report for revision, saying what to change."""
     report = await service.review_report(uows(), number, report_id, ReportAction.RETURN, comment=body.comment,
@@ -126,7 +127,7 @@ async def return_report(number: int, report_id: uuid.UUID, body: ReportReturn, u
 
 @router.get("/tasks/{number}/reports/{report_id}/history", response_model=list[HistoryEntry],
             responses=problem_responses(404))
-async def report_history(number: int, report_id: uuid.UUID, uows: Uows, actor: TasksReader) -> Response:
+async def report_history(number: TaskNumber, report_id: uuid.UUID, uows: Uows, actor: TasksReader) -> Response:
     """Every event of the report (and an overdue notice before it, if any), oldest first."""
     async with uows() as uow:
         report = await uow.reports.get(report_id, task_number=number, within=actor.division)

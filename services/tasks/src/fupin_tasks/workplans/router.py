@@ -14,7 +14,7 @@ from fupin_shared.http.pagination import decode_cursor, page_of
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
 
-from fupin_tasks.deps import Config, PageLimit, PlanParam, TasksReader, TasksWriter, Uows
+from fupin_tasks.deps import Config, PageLimit, PlanParam, TaskNumber, TasksReader, TasksWriter, Uows
 from fupin_tasks.schemas import HistoryEntry
 from fupin_tasks.workplans import service
 from fupin_tasks.workplans.schemas import WorkPlanCreate, WorkPlanPage, WorkPlanRead, WorkPlanRevise
@@ -31,7 +31,7 @@ def _one(row, actor, status_code: int = 200) -> Response:  # noqa: ANN001
 
 @router.post("/tasks/{number}/work-plans", status_code=201, response_model=WorkPlanRead,
              responses=problem_responses(403, 404, 409, 422))
-async def file_work_plan(number: int, body: WorkPlanCreate, uows: Uows, actor: TasksWriter, config: Config,
+async def file_work_plan(number: TaskNumber, body: WorkPlanCreate, uows: Uows, actor: TasksWriter, config: Config,
                          idempotency: IdempotencyDep, plan: PlanParam = None) -> Response:
     """File a unit's work plan for a task and year: milestones, each with its owner (分解到年、落实到人).
     Only units with a role on the task (403 otherwise). Honors Idempotency-Key."""
@@ -45,7 +45,7 @@ async def file_work_plan(number: int, body: WorkPlanCreate, uows: Uows, actor: T
 
 
 @router.get("/tasks/{number}/work-plans", response_model=WorkPlanPage, responses=problem_responses(400, 404))
-async def list_work_plans(number: int, uows: Uows, actor: TasksReader, plan: PlanParam = None,
+async def list_work_plans(number: TaskNumber, uows: Uows, actor: TasksReader, plan: PlanParam = None,
                           division: Annotated[str | None, Query(description="12-digit division code")] = None,
                           unit: Annotated[str | None, Query(max_length=80)] = None,
                           year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -70,7 +70,7 @@ async def list_work_plans(number: int, uows: Uows, actor: TasksReader, plan: Pla
 
 @router.get("/tasks/{number}/work-plans/{work_plan_id}", response_model=WorkPlanRead,
             responses=problem_responses(404))
-async def get_work_plan(number: int, work_plan_id: uuid.UUID, uows: Uows, actor: TasksReader) -> Response:
+async def get_work_plan(number: TaskNumber, work_plan_id: uuid.UUID, uows: Uows, actor: TasksReader) -> Response:
     async with uows() as uow:
         row = await uow.work_plans.get(work_plan_id, task_number=number, within=actor.division)
         if actor.may_read_pii:
@@ -82,7 +82,7 @@ async def get_work_plan(number: int, work_plan_id: uuid.UUID, uows: Uows, actor:
 
 @router.put("/tasks/{number}/work-plans/{work_plan_id}", response_model=WorkPlanRead,
             responses=problem_responses(403, 404, 412, 428))
-async def revise_work_plan(number: int, work_plan_id: uuid.UUID, body: WorkPlanRevise, uows: Uows,
+async def revise_work_plan(number: TaskNumber, work_plan_id: uuid.UUID, body: WorkPlanRevise, uows: Uows,
                            actor: TasksWriter, config: Config, version: IfMatchVersion) -> Response:
     """Replace the milestones (progress, re-planning). Requires If-Match."""
     row = await service.revise_work_plan(uows(), number, work_plan_id, body, actor=actor, config=config,
@@ -92,7 +92,7 @@ async def revise_work_plan(number: int, work_plan_id: uuid.UUID, body: WorkPlanR
 
 @router.get("/tasks/{number}/work-plans/{work_plan_id}/history", response_model=list[HistoryEntry],
             responses=problem_responses(404))
-async def work_plan_history(number: int, work_plan_id: uuid.UUID, uows: Uows, actor: TasksReader) -> Response:
+async def work_plan_history(number: TaskNumber, work_plan_id: uuid.UUID, uows: Uows, actor: TasksReader) -> Response:
     async with uows() as uow:
         row = await uow.work_plans.get(work_plan_id, task_number=number, within=actor.division)
         rows = await uow.work_plans.history(row)
