@@ -63,3 +63,12 @@ def test_masking_keeps_only_what_the_bank_sms_shows():
 def test_invalid_input_carries_field_errors():
     problem = InvalidInput([{"pointer": "#/year", "detail": "too small"}]).body()
     assert problem["status"] == 422 and problem["errors"][0]["pointer"] == "#/year"
+
+
+def test_idempotency_hash_of_an_unencodable_body_is_invalid_input_not_a_server_error():
+    from fupin_shared.http.idempotency import request_hash
+
+    assert request_hash({"b": 1, "a": [2]}) == request_hash({"a": [2], "b": 1})  # canonical: key order ignored
+    with pytest.raises(InvalidInput) as refused:  # JSON allows it; orjson cannot encode it (found by schemathesis)
+        request_hash({"body": {"n": 2**70}})
+    assert refused.value.status == 422 and refused.value.body()["errors"][0]["pointer"] == "/body"

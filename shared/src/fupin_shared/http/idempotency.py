@@ -17,12 +17,12 @@ from typing import Annotated, Any
 import orjson
 from fastapi import Header, Request
 from fastapi.responses import Response
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from fupin_shared.db.uow import UnitOfWork
 from fupin_shared.db.types import utc_now
-from fupin_shared.http.problems import BadRequest, Conflict, DomainError, Unprocessable
+from fupin_shared.http.problems import BadRequest, Conflict, DomainError, InvalidInput, Unprocessable
 
 
 class IdempotencyKeyReused(Unprocessable):
@@ -46,6 +46,16 @@ class IdempotencyClaim:
                           method_path=self.method_path, created_at=utc_now())
 
 
+def request_hash(body: Any) -> str:
+    """SHA-256 of the canonical JSON of a request body; a body JSON allows but orjson cannot encode (an
+    integer beyond 64 bits in a free-form object) is invalid input, not a server error."""
+    try:
+        canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS, default=str)
+    except orjson.JSONEncodeError as exc:
+        raise InvalidInput([{"pointer": "/body", "detail": str(exc)}]) from exc
+    return hashlib.sha256(canonical).hexdigest()
+
+
 class Idempotency:
     """Request-scoped helper; see module docstring. ``key`` is None when the header is absent."""
 
@@ -62,10 +72,9 @@ class Idempotency:
         """Run ``action`` (a use case that commits through the given unit of work) at most once per key."""
         if self.key is None:
             return await action(uows())
-        request_hash = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
         method_path = f"{self.request.method} {self.request.url.path}"
         uow = uows()
-        claim = IdempotencyClaim(uow.idempotency_model, client_id, self.key, request_hash, method_path)
+        claim = IdempotencyClaim(uow.idempotency_model, client_id, self.key, request_hash(body), method_path)
         async with uow:
             if (replay := await _lookup(uow, claim)) is not None:
                 return replay
