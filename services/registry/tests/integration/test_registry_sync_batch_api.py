@@ -64,6 +64,16 @@ async def test_household_delta_cursor_conditional_get_and_removals(any_registry,
     big = await h.client.get("/v1/sync/households", headers={**county, "Accept-Encoding": "gzip"})
     assert big.headers.get("content-encoding") == "gzip"
     assert len(big.json()["items"]) == 2
+    # brotli when accepted (preferred), with its own ETag; either ETag answers 304
+    br = await h.client.get("/v1/sync/households", headers={**county, "Accept-Encoding": "gzip, br"})
+    assert br.headers.get("content-encoding") == "br" and br.headers["etag"].endswith('-br"')
+    assert br.json() == big.json() and "Accept-Encoding" in br.headers["vary"]
+    for tag in (br.headers["etag"], big.headers["etag"]):
+        r = await h.client.get("/v1/sync/households", headers={**county, "Accept-Encoding": "br",
+                                                               "If-None-Match": tag})
+        assert r.status_code == 304
+    no_br = await h.client.get("/v1/sync/households", headers={**county, "Accept-Encoding": "br;q=0, gzip"})
+    assert no_br.headers.get("content-encoding") == "gzip"
 
 
 async def test_sync_refuses_other_division_and_bad_cursor(registry, reg):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated
 
+import brotli
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -19,13 +20,36 @@ from fupin_shared.http.responses import json_response
 router = APIRouter(prefix="/v1", tags=["sync"])
 
 
+BROTLI_MIN_BYTES = 1024
+
+
+def accepts(accept_encoding: str, coding: str) -> bool:
+    """Whether an Accept-Encoding header lists ``coding`` with a non-zero quality."""
+    for item in accept_encoding.lower().split(","):
+        name, _, param = item.partition(";")
+        if name.strip() == coding:
+            quality = param.strip().removeprefix("q=") or "1"
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return False
+    return False
+
+
 def _conditional(request: Request, body: bytes) -> Response:
-    """Strong ETag over the body; If-None-Match with it answers 304 with no body."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    sent = request.headers.get("if-none-match", "")
-    if etag in [t.strip() for t in sent.split(",")] or sent.strip() == "*":
+    """Strong ETag over the body (brotli-encoded bodies get their own, ``…-br``); If-None-Match with it
+    answers 304 with no body. Brotli when the client accepts ``br`` (bodies over 1 KiB); otherwise the
+    spine's GZip middleware compresses for ``gzip``."""
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    use_brotli = len(body) >= BROTLI_MIN_BYTES and accepts(request.headers.get("accept-encoding", ""), "br")
+    etag = f'"{digest}-br"' if use_brotli else f'"{digest}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    sent = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
+    if "*" in sent or f'"{digest}"' in sent or f'"{digest}-br"' in sent:
         return Response(status_code=304, headers=headers)
+    if use_brotli:
+        return Response(brotli.compress(body, quality=5), headers={**headers, "Content-Encoding": "br"},
+                        media_type="application/json")
     return Response(body, headers=headers, media_type="application/json")
 
 
@@ -37,7 +61,9 @@ async def sync_households(request: Request, uows: Uows, actor: RegistryReader,
                           limit: Annotated[int, Query(ge=1, le=500)] = 200) -> Response:
     """Households (members and assistance measures inside) of the caller's division changed since the
     cursor, and the ids removed since. Keep ``next_cursor`` and call again while ``has_more``. Nulls are
-    omitted (compact); gzip with Accept-Encoding; If-None-Match with the last ETag → 304."""
+    omitted (compact); brotli or gzip with Accept-Encoding (``br`` preferred); If-None-Match with the last
+    ETag → 304. Members who left stay in their household with ``active`` false; removed households (清退)
+    come as ids in ``removed``."""
     within = check_division(actor, division)
     delta = await service.household_delta(uows, actor=actor, within=within, since=since, limit=limit)
     body = delta.__pydantic_serializer__.to_json(delta, exclude_none=True)
@@ -46,7 +72,8 @@ async def sync_households(request: Request, uows: Uows, actor: RegistryReader,
 
 @router.get("/sync/codelists", response_model=CodeListPage, responses=problem_responses())
 async def sync_codelists(request: Request, actor: RegistryReader) -> Response:
-    """Every code list for offline use; conditional (If-None-Match → 304 while unchanged)."""
+    """Every code list for offline use; conditional (If-None-Match → 304 while unchanged), compressed
+    like the household delta."""
     page = CodeListPage(items=[_read(cl) for cl in codelists.ALL.values()])
     return _conditional(request, page.__pydantic_serializer__.to_json(page, exclude_none=True))
 

@@ -18,6 +18,13 @@ class HouseholdDelta(BaseModel):
     """Changes since the cursor: current state of changed households (members and measures inside),
     and ids of households removed (清退) since — drop them from the device."""
 
+    model_config = {"json_schema_extra": {"examples": [{
+        "items": [{"id": "0193a0c2-7d3e-7c4b-9a51-2f0e8d1c6b10", "village_code": "441223101200",
+                   "status": "identified", "version": 4, "head": {"name": "黄**", "id_number": "4412**********1234"},
+                   "members": [], "measures": [{"type": "industry", "amount_fen": 50000, "date": "2026-11-20"}]}],
+        "removed": ["0193a0c2-7d3e-7c4b-9a51-2f0e8d1c6b99"],
+        "next_cursor": "eyJrIjpbMTI4LDEyOF0sImYiOiIuLi4ifQ", "has_more": False}]}}
+
     items: list[SyncHousehold]
     removed: list[uuid.UUID]
     next_cursor: str
@@ -35,6 +42,15 @@ class BatchItem(BaseModel):
 
 
 class BatchIn(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [{"items": [
+        {"operation": "amend_household", "target": "0193a0c2-7d3e-7c4b-9a51-2f0e8d1c6b10", "if_match": '"v3"',
+         "idempotency_key": "device-7f3a:42", "body": {"address": "新村3号"}},
+        {"operation": "record_measure", "target": "0193a0c2-7d3e-7c4b-9a51-2f0e8d1c6b10",
+         "idempotency_key": "device-7f3a:43", "body": {"type": "industry", "amount_fen": 50000, "date": "2026-11-20"}},
+        {"operation": "member_leaves", "target": "0193a0c2-7d3e-7c4b-9a51-2f0e8d1c6b10",
+         "member_id": "0193a0c2-7d3e-7c4b-9a51-2f0e8d1c6b11", "if_match": '"v1"',
+         "idempotency_key": "device-7f3a:44", "body": {"reason": "deceased", "on": "2026-11-18"}}]}]}}
+
     items: list[BatchItem] = Field(min_length=1, max_length=200)
 
 
@@ -50,6 +66,18 @@ class BatchResult(BaseModel):
 
 
 class BatchOut(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [{
+        "applied": 1, "conflicts": 1, "refused": 1, "results": [
+            {"index": 0, "idempotency_key": "device-7f3a:42", "result": "conflict", "status": 412,
+             "current_version": 4, "etag": '"v4"', "problem": {
+                 "type": "https://fupin.zhaoqing.gov.cn/problems/stale-version", "title": "The resource changed since you read it",
+                 "status": 412, "detail": "Expected version 3, the resource is at version 4."}},
+            {"index": 1, "idempotency_key": "device-7f3a:43", "result": "applied", "status": 200, "etag": '"v1"',
+             "resource": {"id": "0193a0c2-8a11-7d2e-b1c4-55aa00ee0c01", "type": "industry", "amount_fen": 50000}},
+            {"index": 2, "idempotency_key": "device-7f3a:44", "result": "refused", "status": 422, "problem": {
+                "type": "https://fupin.zhaoqing.gov.cn/problems/validation-error", "title": "The request is not valid",
+                "status": 422, "errors": [{"pointer": "#/reason", "detail": "unknown reason"}]}}]}]}}
+
     applied: int
     conflicts: int
     refused: int
