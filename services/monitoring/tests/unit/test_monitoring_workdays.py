@@ -44,6 +44,12 @@ def test_working_days_between_counts_after_start_up_to_end() -> None:
     assert CAL.working_days_between(date(2019, 3, 8), date(2019, 3, 11)) == 1
 
 
+def test_the_data_reaches_the_current_year() -> None:
+    assert CAL.add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 14)  # a make-up Saturday before 春节
+    assert CAL.add_working_days(date(2026, 2, 14), 1) == date(2026, 2, 24)  # then the break to 23 February
+    assert CAL.is_working_day(date(2025, 10, 8)) is False                   # 国庆 and 中秋 together in 2025
+
+
 def test_years_outside_the_data_use_weekends_only() -> None:
     cal = calendar_from_data({"holidays": {}, "workdays": {}})
     assert cal.is_working_day(date(2025, 10, 1)) is True

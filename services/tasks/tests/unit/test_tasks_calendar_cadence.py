@@ -42,9 +42,16 @@ def test_working_days_after_counts_the_interval_exclusive_of_its_start():
     assert CAL.working_days_after(date(2019, 10, 21), date(2019, 10, 18)) == 0
 
 
+def test_the_calendar_reaches_the_current_year_with_its_make_up_days():
+    assert CAL.covers(date(2026, 11, 30))
+    assert CAL.is_working_day(date(2026, 2, 14))       # Saturday made a working day before 春节
+    assert not CAL.is_working_day(date(2026, 2, 23))   # Monday, last day of the 春节 break
+    assert CAL.working_days_after(date(2026, 9, 30), date(2026, 10, 9)) == 2  # 国庆 break, then Thu + Fri
+
+
 def test_days_outside_the_calendar_are_refused_not_guessed():
     with pytest.raises(CalendarNotCovered):
-        CAL.is_working_day(date(2022, 1, 4))
+        CAL.is_working_day(date(2027, 1, 4))
     assert not CAL.covers(date(2017, 6, 1))
 
 
