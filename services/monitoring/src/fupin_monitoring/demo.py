@@ -11,6 +11,7 @@ from typing import Any
 
 from fupin_monitoring.alerts.service import today_in_china
 from fupin_monitoring.snapshots.service import freeze_snapshot
+from fupin_monitoring.webhooks.demo import load_demo_webhooks
 from fupin_shared.auth.principal import CITY, Principal
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ async def wait_until_quiet(runtime: Any, *, quiet: float = QUIET_SECONDS, limit:
 
 
 async def load_demo(runtime: Any) -> None:
+    await load_demo_webhooks(runtime)
     async with runtime.uow() as uow:
         frozen = {row["year"] for row in await uow.snapshots.years()}
     missing = [year for year in DEMO_YEARS if year not in frozen]

@@ -16,6 +16,7 @@ from fupin_registry.db import RegistryUow
 from fupin_registry.households.models import Household
 from fupin_registry.imports import service as imports
 from fupin_registry.imports.models import ImportJob
+from fupin_registry.signals.demo import load_demo_signals
 from fupin_registry.villages import service as villages
 from fupin_registry.villages.errors import VillageExitConditionsUnmet
 from fupin_registry.villages.schemas import VillageRecordIn
@@ -110,3 +111,4 @@ async def load_demo(runtime: Any, *, households: int | None = None, seed: int | 
     log.info("registry demo data: %s (%s households new, %s unchanged, %s persons, %s row errors); "
              "111 villages recorded, %s exited; %.0f s", job.status, job.households_created,
              job.households_unchanged, job.persons_created, job.error_count, exits, time.perf_counter() - started)
+    await load_demo_signals(runtime)

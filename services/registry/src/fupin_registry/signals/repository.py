@@ -54,3 +54,8 @@ class SignalRepository:
             select(Signal.kind, Signal.matched, late, func.count(), func.min(Signal.received_at))
             .where(Signal.division_code.between(low, high))
             .group_by(Signal.kind, Signal.matched, late))).all())
+
+    async def sample_member_numbers(self, limit: int) -> list[str]:
+        """ID numbers of the first active members (demo data)."""
+        return list((await self.session.scalars(select(Member.id_number).where(Member.active.is_(True))
+                                                .order_by(Member.id).limit(limit))).all())
