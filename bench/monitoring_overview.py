@@ -208,8 +208,9 @@ async def build_direct(url: str, persons: int) -> dict[str, float]:
                                     for (c, y, m, k), v in counters.items()])
         await copy("view_division", [{"code": c, "parent_code": parent_of(c), "level": level_of(c)}
                                      for c in sorted(codes) if is_code(c)])
-        await conn.execute("INSERT INTO view_state (name, last_event_time, applied_at, events_applied, max_year, lag_ms) "
-                           "VALUES ('main', now(), now(), $1, 2019, 0)", len(households) * 5 + len(members))
+        await conn.execute("INSERT INTO view_freshness (topic, partition, last_event_time, applied_at, events_applied, "
+                           "max_year, lag_ms) VALUES ('', 0, now(), now(), $1, 2019, 0)",
+                           len(households) * 5 + len(members))
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
@@ -334,7 +335,7 @@ async def main() -> None:
         server.wait(30)
     print()
     print(f"load average during the run: {os.getloadavg()} on {os.cpu_count()} cores; memo "
-          f"{'off' if args.no_memo else 'on (API-only process: entries live 1 s)'}")
+          f"{'off' if args.no_memo else 'on (API-only process: an entry is checked against the view version every 1 s)'}")
     print(summary("GET /v1/overview (city, now)", city))
     print(summary("GET /v1/overview (county)", county))
     print(summary("GET /v1/overview (city, end of 2018)", year_end))

@@ -108,7 +108,7 @@ async def funds_figures(client: httpx.AsyncClient, report: Report) -> dict[tuple
 async def view_figures(engine: AsyncEngine, report: Report) -> dict[tuple[str, str], int]:
     out: dict[tuple[str, str], int] = defaultdict(int)
     async with async_sessionmaker(engine)() as session:
-        state = await repo.load_state(session, "main")
+        state = await repo.load_state(session)
         report.view_events_applied = int(state["events_applied"]) if state else 0
         report.view_lag_ms = state["lag_ms"] if state else None
         for code in [CITY, *_counties()]:

@@ -17,7 +17,7 @@ from fupin_monitoring.app import MIGRATIONS
 from fupin_monitoring.db import INFRA, Base, load_tables
 from fupin_monitoring.overview.cache import cache_of
 from fupin_monitoring.view.rebuild import RebuildRefused, rebuild
-from fupin_monitoring.view.tables import PROJECTION_TABLES, view_state
+from fupin_monitoring.view.tables import PROJECTION_TABLES, view_freshness
 from fupin_shared.bus import InProcessTransport
 from fupin_shared.contracts import registry as cr
 from fupin_shared.contracts.monitoring import SNAPSHOT_METRICS, YearSnapshotFrozen
@@ -40,9 +40,10 @@ async def tables_content(engine) -> dict[str, list[tuple]]:  # noqa: ANN001
     out = {}
     async with engine.connect() as conn:
         for table in PROJECTION_TABLES:
-            if table is view_state:
-                rows = (await conn.execute(sa.select(view_state.c.name, view_state.c.events_applied,
-                                                     view_state.c.last_event_time, view_state.c.max_year))).all()
+            if table is view_freshness:  # when and with what delay differ; what was applied does not
+                rows = (await conn.execute(sa.select(view_freshness.c.topic, view_freshness.c.partition,
+                                                     view_freshness.c.events_applied, view_freshness.c.last_event_time,
+                                                     view_freshness.c.max_year))).all()
             else:
                 query = sa.select(table)
                 if "value" in table.c:

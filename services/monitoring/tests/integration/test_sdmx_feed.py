@@ -14,7 +14,7 @@ import sdmx
 import sqlalchemy as sa
 import uvicorn
 
-from fupin_monitoring.view.tables import view_counter, view_state
+from fupin_monitoring.view.tables import view_counter, view_freshness
 
 pytestmark = pytest.mark.pg
 
@@ -54,8 +54,8 @@ async def seed(runtime) -> None:  # noqa: ANN001
              {"division_code": GN, "year": 2020, "metric": "reports", "key": "submitted", "value": 2}]
     async with runtime.engine.begin() as conn:
         await conn.execute(sa.insert(view_counter), rows)
-        await conn.execute(sa.insert(view_state), [{
-            "name": "sdmx-test", "last_event_time": datetime(2026, 1, 10, tzinfo=timezone.utc),
+        await conn.execute(sa.insert(view_freshness), [{
+            "topic": "sdmx-test", "partition": 0, "last_event_time": datetime(2026, 1, 10, tzinfo=timezone.utc),
             "applied_at": datetime(2026, 1, 10, tzinfo=timezone.utc), "events_applied": 1}])
 
 

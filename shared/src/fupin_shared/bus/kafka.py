@@ -115,14 +115,11 @@ class KafkaSubscription:
             log.warning("offset commit failed, events will be redelivered: %s", exc)
 
     async def lag(self) -> int:
-        total = 0
-        for tp in self._consumer.assignment():
-            high = self._consumer.highwater(tp)
-            if high is None:
-                continue
-            committed = await self._consumer.committed(tp) or 0
-            total += max(0, high - committed)
-        return total
+        partitions = [(tp, high) for tp in self._consumer.assignment()
+                      if (high := self._consumer.highwater(tp)) is not None]
+        # one round trip for all partitions, not one after another (a view reads dozens of them)
+        committed = await asyncio.gather(*(self._consumer.committed(tp) for tp, _ in partitions))
+        return sum(max(0, high - (done or 0)) for (_, high), done in zip(partitions, committed))
 
     async def close(self) -> None:
         await _bounded(self._consumer.stop(), 10)

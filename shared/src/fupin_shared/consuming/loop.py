@@ -5,7 +5,9 @@ For each batch fetched from the bus, in one database transaction: for every even
 A crash before the database commit re-delivers the batch; a crash after it but before the offset
 commit re-delivers events that are now no-ops. If a handler fails, the batch is retried one event at
 a time and the failing event is recorded with its error (dead letter) so it cannot block the
-partition; it can be replayed after a fix (``processed_event.error`` is not null).
+partition; it can be replayed after a fix (``processed_event.error`` is not null). A transient
+database failure (a lock, a serialization conflict) is retried with a bounded backoff first, for the
+batch and again for each event, so it never dead-letters an event (``consuming.retry``).
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fupin_shared.bus.base import Message, Subscription, Transport
+from fupin_shared.consuming.retry import is_transient, retry_transient
 from fupin_shared.db.types import utc_now
 from fupin_shared.events import Envelope
 
@@ -97,15 +100,19 @@ class Consumer:
     async def apply(self, messages: Sequence[Message]) -> int:
         """Apply a batch idempotently; returns how many events were new."""
         events = [Envelope.from_json(m.value) for m in messages]
-        try:
+
+        async def transaction(batch: list[Envelope], isolate: bool) -> list[Envelope]:
             async with self._sessionmaker() as session, session.begin():
-                applied = await self._apply_all(session, events, isolate=False)
+                return await self._apply_all(session, batch, isolate=isolate)
+
+        try:
+            applied = await retry_transient(lambda: transaction(events, False), what=f"consumer {self.group}")
         except Exception:  # noqa: BLE001 - retry one by one, record the poison event
             log.exception("consumer %s: batch failed, applying one event at a time", self.group)
             applied = []
             for event in events:
-                async with self._sessionmaker() as session, session.begin():
-                    applied += await self._apply_all(session, [event], isolate=True)
+                applied += await retry_transient(lambda e=event: transaction([e], True),
+                                                 what=f"consumer {self.group}")
         APPLIED.labels(self.group, "applied").inc(len(applied))
         if applied and self._on_applied is not None:
             await self._on_applied(applied)
@@ -127,6 +134,8 @@ class Consumer:
                         async with session.begin_nested():
                             await handler(session, event)
                     except Exception as exc:  # noqa: BLE001
+                        if is_transient(exc):
+                            raise  # not the event's fault: the whole transaction is tried again
                         log.exception("consumer %s: event %s (%s) failed", self.group, event.id, event.type)
                         error = repr(exc)[:2000]
                         APPLIED.labels(self.group, "failed").inc()
@@ -141,20 +150,25 @@ class Consumer:
         return applied
 
     async def _claim(self, session: AsyncSession, events: list[Envelope]) -> set[Any]:
-        """Record the batch's event ids as processed *before* applying them and return the ids this
-        transaction claimed. An id already committed by this group is skipped; one another process
-        is applying right now (a partition that moved in a rebalance) blocks until that transaction
-        ends, and is then skipped (or claimed, had it rolled back): never applied twice, and no
-        unique-key failure that would throw the batch into the one-at-a-time path."""
-        table = self._processed.__table__
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        now = utc_now()
-        rows = list({e.id: {"consumer_group": self.group, "event_id": e.id, "type": e.type, "processed_at": now,
-                            "error": None} for e in events}.values())
-        claimed: set[Any] = set()
-        for start in range(0, len(rows), CLAIM_CHUNK):
-            statement = (insert(table).values(rows[start:start + CLAIM_CHUNK])
-                         .on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
-                         .returning(table.c.event_id))
-            claimed.update((await session.execute(statement)).scalars())
-        return claimed
+        return await claim_events(session, self._processed.__table__, self.group, events)
+
+
+async def claim_events(session: AsyncSession, table: Any, group: str, events: Sequence[Envelope], *,
+                       error: str | None = None) -> set[Any]:
+    """Record the events' ids as processed by ``group`` *before* applying them and return the ids this
+    transaction claimed. An id already committed by the group is skipped; one another process is
+    applying right now (a partition that moved in a rebalance) blocks until that transaction ends,
+    and is then skipped (or claimed, had it rolled back): never applied twice, and no unique-key
+    failure that would throw the batch into the one-at-a-time path. ``error`` records them as dead
+    letters instead."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    now = utc_now()
+    rows = list({e.id: {"consumer_group": group, "event_id": e.id, "type": e.type, "processed_at": now,
+                        "error": error} for e in events}.values())
+    claimed: set[Any] = set()
+    for start in range(0, len(rows), CLAIM_CHUNK):
+        statement = (insert(table).values(rows[start:start + CLAIM_CHUNK])
+                     .on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
+                     .returning(table.c.event_id))
+        claimed.update((await session.execute(statement)).scalars())
+    return claimed

@@ -9,25 +9,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fupin_monitoring.alerts.tables import alert_counter
 from fupin_monitoring.view import repository as view_repo
-from fupin_monitoring.view.tables import assessment_result, view_counter, view_state
+from fupin_monitoring.view import domain as view_domain
+from fupin_monitoring.view.tables import assessment_result, view_counter, view_freshness
 
 
-async def division_snapshot(engine: Any, division: str, state_name: str = "main") \
+def _alert_counts(division: str) -> sa.Select:
+    return (sa.select(sa.literal(1).label("src"), sa.literal(0).label("year"), alert_counter.c.kind,
+                      alert_counter.c.state, alert_counter.c.value)
+            .where(alert_counter.c.division_code == division, alert_counter.c.value != 0))
+
+
+async def division_snapshot(engine: Any, division: str, *, counters: bool = True) \
         -> tuple[list[tuple[int, str, str, int]], dict[str, Any] | None, dict[tuple[str, str], int]]:
-    """The hot path of the overview: a division's counter rows, alert counts and the view's state in
-    two statements on one pooled connection (no ORM session)."""
-    counters = (sa.select(sa.literal(0).label("src"), view_counter.c.year, view_counter.c.metric, view_counter.c.key,
-                          view_counter.c.value)
-                .where(view_counter.c.division_code == division, view_counter.c.value != 0))
-    alerts = (sa.select(sa.literal(1).label("src"), sa.literal(0).label("year"), alert_counter.c.kind,
-                        alert_counter.c.state, alert_counter.c.value)
-              .where(alert_counter.c.division_code == division, alert_counter.c.value != 0))
+    """The hot path of the overview: a division's counter rows (unless ``counters`` is False: only
+    the view's version is wanted), alert counts and the view's freshness, in two statements on one
+    pooled connection (no ORM session)."""
+    query: sa.Select | sa.CompoundSelect = _alert_counts(division)
+    if counters:
+        query = sa.union_all(
+            sa.select(sa.literal(0).label("src"), view_counter.c.year, view_counter.c.metric, view_counter.c.key,
+                      view_counter.c.value).where(view_counter.c.division_code == division, view_counter.c.value != 0),
+            query)
     async with engine.connect() as conn:
-        result = (await conn.execute(sa.union_all(counters, alerts))).all()
-        state_row = (await conn.execute(sa.select(view_state).where(view_state.c.name == state_name))).mappings().first()
+        result = (await conn.execute(query)).all()
+        state = view_domain.freshness((await conn.execute(sa.select(view_freshness))).mappings())
     rows = [(year, metric, key, int(value)) for src, year, metric, key, value in result if src == 0]
     alert_counts = {(kind, st): int(value) for src, _, kind, st, value in result if src == 1}
-    return rows, (dict(state_row) if state_row else None), alert_counts
+    return rows, state, alert_counts
 
 
 class OverviewRepository:
@@ -43,8 +51,8 @@ class OverviewRepository:
     async def child_codes(self, parent: str) -> list[str]:
         return await view_repo.child_codes(self.session, parent)
 
-    async def state(self, name: str = "main") -> dict[str, Any] | None:
-        return await view_repo.load_state(self.session, name)
+    async def state(self) -> dict[str, Any] | None:
+        return await view_repo.load_state(self.session)
 
     async def alert_counts(self, division: str) -> dict[tuple[str, str], int]:
         result = await self.session.execute(sa.select(alert_counter.c.kind, alert_counter.c.state, alert_counter.c.value)

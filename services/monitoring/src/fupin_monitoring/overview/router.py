@@ -13,6 +13,7 @@ from fupin_monitoring.overview.repository import division_snapshot
 from fupin_monitoring.divisions import child_level, level_of
 from fupin_monitoring.overview import service
 from fupin_monitoring.overview.schemas import DivisionChildren, DivisionIndicators, Overview, Trends
+from fupin_monitoring.view.domain import view_version
 from fupin_shared.auth.deps import check_division
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
@@ -34,18 +35,23 @@ async def overview(runtime: Runtime, actor: MonitoringReader, live_lag: LiveLag,
     view trails the events (the delay of the newest applied batch; growing while events wait)."""
     within = check_division(actor, division)
     cache = cache_of(runtime)
+    key = (within, year)
     local = runtime.extras.get("view") is not None and not runtime.extras["view"].stopped
-    built = cache.get((within, year), local=local)
-    if built is None:
+    entry = cache.get(key, local=local)
+    if entry is None and (stale := cache.stale(key)) is not None:
+        _, state, alerts = await division_snapshot(runtime.engine, within, counters=False)
+        if view_version(state, alerts) == stale.version:
+            entry = cache.confirm(stale)
+    if entry is None:
         rows, state, alerts = await division_snapshot(runtime.engine, within)
         flow_year = service.default_flow_year(year, state, today_in_china().year, rows)
         built = service.build_overview(within, rows, year=year, flow_year=flow_year, alert_counts=alerts,
                                        state=state, lag_ms=None)
-        cache.put((within, year), built)
-        stored_lag = state["lag_ms"] if state else None
-    else:
-        stored_lag = built.lag_ms
-    return json_response(built.model_copy(update={"lag_ms": live_lag if live_lag is not None else stored_lag}))
+        entry = cache.put(key, built.model_dump(mode="json"), state, alerts)
+    document = entry.document
+    if live_lag is not None:
+        document = {**document, "lag_ms": live_lag}
+    return json_response(document)
 
 
 @router.get("/divisions/{code}/indicators", response_model=DivisionIndicators, responses=problem_responses(404))

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from fupin_monitoring.view.tables import view_counter, view_state
+from fupin_monitoring.view.tables import view_counter, view_freshness
 from fupin_shared.auth.principal import division_range
 
 
@@ -42,4 +42,4 @@ async def dimension_keys(engine: AsyncEngine, within: str, metrics: list[str]) -
 
 async def last_update(engine: AsyncEngine) -> datetime | None:
     async with engine.connect() as conn:
-        return (await conn.execute(sa.select(sa.func.max(view_state.c.last_event_time)))).scalar()
+        return (await conn.execute(sa.select(sa.func.max(view_freshness.c.last_event_time)))).scalar()

@@ -2,29 +2,36 @@
 
 The spine's ``Consumer`` calls one handler per event; the view needs the whole batch (to load the
 rows it touches in one query per table and write summed counter deltas once), so it runs this
-loop instead, with the same guarantees: in one transaction per batch, the events not yet in
-``processed_event`` for the group are applied and recorded; offsets are committed afterwards; a
-batch that fails is retried one event at a time and a failing event is recorded with its error
-(dead letter) so it cannot block its partition.
+loop instead, with the same guarantees and the spine's pieces (``claim_events``,
+``retry_transient``): in one transaction per batch, the events not yet in ``processed_event`` for
+the group are applied and recorded; offsets are committed afterwards; a transient database failure
+("database is locked", a serialization conflict) is retried with a bounded backoff; a batch that
+still fails is retried one event at a time (each again with the backoff) and only an event that
+fails for another reason is recorded with its error (dead letter), so it cannot block its partition.
+
+Batches are bounded: at most ``batch_size`` events, gathered for at most ``max_wait`` seconds
+after the first one arrives, so a busy view commits often instead of growing ever larger batches.
+Each batch moves the freshness rows of its own (topic, partition)s only.
 
 It also measures freshness: ``fupin_consumer_lag_ms`` (time from an event's ``time`` to the view
-having applied it) next to the spine's ``fupin_consumer_lag_events``.
+having applied it) next to the spine's ``fupin_consumer_lag_events``; the broker is asked for the
+group's lag in a task of its own, never between a fetch and its transaction.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
 
 import sqlalchemy as sa
 from prometheus_client import Gauge, Histogram
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from fupin_monitoring.view.projector import BatchResult, Projector
 from fupin_shared.bus.base import Message, Subscription, Transport
+from fupin_shared.consuming import claim_events, is_transient, retry_transient
 from fupin_shared.consuming.loop import APPLIED, LAG
 from fupin_shared.db import utc_now
 from fupin_shared.events import Envelope
@@ -41,7 +48,7 @@ OnBatch = Callable[[BatchResult, list[Envelope]], Awaitable[None]]
 
 class ViewConsumer:
     def __init__(self, *, group: str, topics: Sequence[str], transport: Transport, engine: AsyncEngine,
-                 processed_table: sa.Table, projector: Projector, batch_size: int = 500,
+                 processed_table: sa.Table, projector: Projector, batch_size: int = 500, max_wait: float = 0.05,
                  processed_group: str | None = None, on_batch: OnBatch | None = None,
                  idle: Callable[[], Awaitable[None]] | None = None) -> None:
         self.group = group
@@ -54,6 +61,7 @@ class ViewConsumer:
         self._processed = processed_table
         self.projector = projector
         self._batch_size = batch_size
+        self._max_wait = max_wait
         self._on_batch = on_batch
         self._idle = idle
         self._stopping = asyncio.Event()
@@ -85,27 +93,24 @@ class ViewConsumer:
     async def run(self) -> None:
         backoff = 0.5
         while not self._stopping.is_set():
+            lag_task: asyncio.Task[None] | None = None
             try:
                 self.subscription = await self._transport.subscribe(self.group, self.topics)
                 backoff = 0.5
                 checked = 0.0
                 while not self._stopping.is_set():
-                    messages = await self.subscription.fetch(timeout=0.2, max_records=self._batch_size)
+                    messages = await self._fetch_batch(self.subscription)
                     if messages:
+                        self.caught_up.clear()
                         async with self._busy:
                             await self.apply(messages)
                             await self.subscription.commit(messages)
-                    # the broker is asked for the group's lag (a request per partition) at most twice a
-                    # second when idle and every two seconds under load, not after every batch
+                    # the broker is asked for the group's lag at most twice a second when idle and every two
+                    # seconds under load, in a task of its own so no batch waits for the answer
                     now = time.monotonic()
-                    if now - checked >= (0.5 if not messages else 2.0):
+                    if (lag_task is None or lag_task.done()) and now - checked >= (0.5 if not messages else 2.0):
                         checked = now
-                        self.pending_events = await self.subscription.lag()
-                        LAG.labels(self.group).set(self.pending_events)
-                        if not messages and not self.pending_events:
-                            self.caught_up.set()
-                    if messages:
-                        self.caught_up.clear()
+                        lag_task = asyncio.create_task(self._check_lag(self.subscription, idle=not messages))
                     LAG_MS.labels(self.group).set(self.current_lag_ms())
                     if self._idle is not None:
                         async with self._busy:
@@ -117,35 +122,68 @@ class ViewConsumer:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
             finally:
+                if lag_task is not None and not lag_task.done():
+                    lag_task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await lag_task
                 if self.subscription is not None:
                     await self.subscription.close()
                     self.subscription = None
 
+    async def _fetch_batch(self, subscription: Subscription) -> list[Message]:
+        """Up to ``batch_size`` messages: whatever the first fetch brings, topped up for at most
+        ``max_wait`` seconds after it."""
+        messages = await subscription.fetch(timeout=0.2, max_records=self._batch_size)
+        if not messages:
+            return messages
+        deadline = time.monotonic() + self._max_wait
+        while len(messages) < self._batch_size and (left := deadline - time.monotonic()) > 0:
+            more = await subscription.fetch(timeout=left, max_records=self._batch_size - len(messages))
+            if not more:
+                break
+            messages += more
+        return messages
+
+    async def _check_lag(self, subscription: Subscription, *, idle: bool) -> None:
+        """Ask the broker how many events wait; caught up when none do and the last fetch was empty."""
+        seen = self.seen_total
+        try:
+            self.pending_events = await subscription.lag()
+        except Exception as exc:  # noqa: BLE001 - a lag figure is best effort
+            log.debug("view consumer %s: lag check failed: %r", self.group, exc)
+            return
+        LAG.labels(self.group).set(self.pending_events)
+        if idle and not self.pending_events and self.seen_total == seen:
+            self.caught_up.set()
+
     async def apply(self, messages: Sequence[Message]) -> int:
         """Apply a batch idempotently; returns how many events were new."""
         events = [Envelope.from_json(m.value) for m in messages]
+        origins = [(m.topic, m.partition) for m in messages]
+        what = f"view consumer {self.group}"
         try:
-            async with self._sessionmaker() as session, session.begin():
-                fresh, result = await self._apply_all(session, events, error=None)
+            fresh, result = await retry_transient(lambda: self._transaction(events, origins), what=what)
         except Exception:  # noqa: BLE001 - retry one by one, record the poison event
             log.exception("view consumer %s: batch failed, applying one event at a time", self.group)
             fresh, result = [], BatchResult()
-            for event in events:
+            for event, origin in zip(events, origins):
                 try:
-                    async with self._sessionmaker() as session, session.begin():
-                        one, one_result = await self._apply_all(session, [event], error=None)
+                    one, one_result = await retry_transient(lambda e=event, o=origin: self._transaction([e], [o]),
+                                                            what=what)
                 except Exception as exc:  # noqa: BLE001
+                    if is_transient(exc):
+                        raise  # the database, not the event: the batch comes again after a resubscribe
                     log.exception("view consumer %s: event %s (%s) failed", self.group, event.id, event.type)
                     APPLIED.labels(self.group, "failed").inc()
-                    async with self._sessionmaker() as session, session.begin():
-                        await self._apply_all(session, [event], error=repr(exc)[:2000])
+                    await retry_transient(lambda e=event, x=exc: self._dead_letter(e, repr(x)[:2000]), what=what)
                     continue
                 fresh += one
                 result.applied += one_result.applied
                 result.divisions |= one_result.divisions
                 result.alerts += one_result.alerts
                 result.lag_ms = max(result.lag_ms, one_result.lag_ms)
-                result.last_event_time = one_result.last_event_time or result.last_event_time
+                result.last_event_time = max(filter(None, (result.last_event_time, one_result.last_event_time)),
+                                             default=None)
         self._measure(fresh)
         APPLIED.labels(self.group, "applied").inc(len(fresh))
         self.applied_total += len(fresh)
@@ -157,37 +195,27 @@ class ViewConsumer:
                 log.exception("view consumer %s: batch listener failed", self.group)
         return len(fresh)
 
-    async def _apply_all(self, session: AsyncSession, events: list[Envelope], *,
-                         error: str | None) -> tuple[list[Envelope], BatchResult]:
-        """Claim the batch's ids in ``processed_event`` first (INSERT … ON CONFLICT DO NOTHING
-        RETURNING), then project only what this transaction claimed: an id already committed is
-        skipped, one another process is applying (a partition that moved in a rebalance) blocks
-        until that transaction ends — never applied twice."""
-        claimed = await self._claim(session, events, error=error)
-        fresh: list[Envelope] = []
-        for event in events:
-            if event.id not in claimed:
-                APPLIED.labels(self.group, "duplicate").inc()
-                continue
-            claimed.discard(event.id)
-            fresh.append(event)
-        if not fresh or error is not None:
-            return [], BatchResult()
-        return fresh, await self.projector.apply(session, fresh)
+    async def _transaction(self, events: list[Envelope],
+                           origins: list[tuple[str, int]]) -> tuple[list[Envelope], BatchResult]:
+        """Claim the events' ids in ``processed_event`` (``claim_events``), then project only what
+        this transaction claimed, in one transaction."""
+        async with self._sessionmaker() as session, session.begin():
+            claimed = await claim_events(session, self._processed, self.processed_group, events)
+            fresh, fresh_origins = [], []
+            for event, origin in zip(events, origins):
+                if event.id not in claimed:
+                    APPLIED.labels(self.group, "duplicate").inc()
+                    continue
+                claimed.discard(event.id)
+                fresh.append(event)
+                fresh_origins.append(origin)
+            if not fresh:
+                return [], BatchResult()
+            return fresh, await self.projector.apply(session, fresh, fresh_origins)
 
-    async def _claim(self, session: AsyncSession, events: list[Envelope], *, error: str | None) -> set[Any]:
-        table = self._processed
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        now = utc_now()
-        rows = list({e.id: {"consumer_group": self.processed_group, "event_id": e.id, "type": e.type,
-                            "processed_at": now, "error": error} for e in events}.values())
-        claimed: set[Any] = set()
-        for start in range(0, len(rows), 1000):
-            statement = (insert(table).values(rows[start:start + 1000])
-                         .on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
-                         .returning(table.c.event_id))
-            claimed.update((await session.execute(statement)).scalars())
-        return claimed
+    async def _dead_letter(self, event: Envelope, error: str) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            await claim_events(session, self._processed, self.processed_group, [event], error=error)
 
     def _measure(self, events: list[Envelope]) -> None:
         if not events:
@@ -207,6 +235,3 @@ class ViewConsumer:
         async with self._busy:
             return None
 
-
-def processed_table_of(processed_model: Any) -> sa.Table:
-    return processed_model.__table__

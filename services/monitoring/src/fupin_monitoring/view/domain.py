@@ -482,3 +482,35 @@ def units_in(f: Figures) -> list[str]:
 
 def flow_years(rows: Iterable[tuple[int, str, str, int]]) -> list[int]:
     return sorted({y for y, m, _, v in rows if y and v and m not in CUMULATIVE})
+
+
+# ---- freshness ----
+
+ROUND_SECONDS = 2.0
+"""Partitions written within this long of the newest write are the ones still receiving events."""
+
+
+def freshness(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The view's freshness from its rows per (topic, partition): ``last_event_time`` (as_of) is the
+    *minimum* of the newest event times of the partitions still receiving events — the view holds
+    every event up to then — where a partition no batch has touched for ``ROUND_SECONDS`` before the
+    newest write has nothing pending and does not hold the view back; ``lag_ms`` is the largest
+    delay of those partitions' last batches; counts are summed and years maximised over all rows."""
+    rows = list(rows)
+    if not rows:
+        return None
+    newest = max(r["applied_at"] for r in rows)
+    current = [r for r in rows if (newest - r["applied_at"]).total_seconds() <= ROUND_SECONDS]
+    years = [r["max_year"] for r in rows if r["max_year"]]
+    lags = [r["lag_ms"] for r in current if r["lag_ms"] is not None]
+    return {"last_event_time": min(r["last_event_time"] for r in current), "applied_at": newest,
+            "events_applied": sum(int(r["events_applied"]) for r in rows), "max_year": max(years) if years else None,
+            "lag_ms": max(lags) if lags else None}
+
+
+def view_version(state: Mapping[str, Any] | None, alerts: Mapping[tuple[str, str], int]) -> tuple[Any, ...]:
+    """What a division's overview depends on beyond its counters: the view's freshness (every batch
+    moves it) and the division's alert counts (alert scans and transitions move them)."""
+    if state is None:
+        return (None, tuple(sorted(alerts.items())))
+    return (state["events_applied"], state["applied_at"], tuple(sorted(alerts.items())))

@@ -89,13 +89,11 @@ def build_view_consumer(runtime: Any) -> ViewConsumer:
         except Exception:  # noqa: BLE001 - the scan runs again next interval
             log.exception("alert scan failed")
 
-    # SQLite has one writer at a time: shorter transactions there keep the service's other writes
-    # (the relay, alert assignments) from waiting behind a long batch
-    batch = settings.view_batch_size if is_postgres(runtime.engine) else min(settings.view_batch_size, 1000)
     return ViewConsumer(group=settings.group(VIEW_GROUP), topics=[settings.topic(s) for s in SOURCES],
                         transport=runtime.transport, engine=runtime.engine,
                         processed_table=INFRA.ProcessedEvent.__table__, projector=live_projector(),
-                        batch_size=batch, on_batch=on_batch, idle=idle)
+                        batch_size=settings.view_batch_size, max_wait=settings.view_batch_wait_seconds,
+                        on_batch=on_batch, idle=idle)
 
 
 async def run_view(runtime: Any) -> None:

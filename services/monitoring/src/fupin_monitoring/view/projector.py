@@ -100,11 +100,9 @@ class _Rows:
 class Projector:
     """Applies events to the view. ``alerts`` is None when replaying (a rebuild raises no alerts)."""
 
-    def __init__(self, *, calendar: WorkCalendar, rules: AlertRules, state_name: str = "main",
-                 alerts: ApplyAlerts | None = None) -> None:
+    def __init__(self, *, calendar: WorkCalendar, rules: AlertRules, alerts: ApplyAlerts | None = None) -> None:
         self.calendar = calendar
         self.rules = rules
-        self.state_name = state_name
         self.apply_alerts = alerts
         self._known_divisions: set[str] = set()
         self._handlers: dict[str, Callable[[_Batch, Envelope], Awaitable[None]]] = {}
@@ -114,17 +112,17 @@ class Projector:
     def handles(self, event_type: str) -> bool:
         return event_type in self._handlers
 
-    async def apply(self, session: AsyncSession, events: list[Envelope]) -> BatchResult:
+    async def apply(self, session: AsyncSession, events: list[Envelope],
+                    origins: list[tuple[str, int]] | None = None) -> BatchResult:
+        """Apply ``events`` in this transaction; ``origins`` gives each event's (topic, partition),
+        whose freshness rows the batch moves (all under ('', 0) when not given)."""
         batch = _Batch(self, session)
         await batch.prefetch(events)
         for event in events:
             handler = self._handlers.get(event.type)
             if handler is not None:
                 await handler(batch, event)
-            year = _year(event.data.get("year"))
-            if year is not None:
-                batch.max_year = max(batch.max_year or year, year)
-        return await batch.flush(events)
+        return await batch.flush(events, origins)
 
 
 class _Batch:
@@ -136,7 +134,6 @@ class _Batch:
         self.items, self.results = _Rows(), _Rows()
         self.deltas = d.Deltas()
         self.intents: list[Intent] = []
-        self.max_year: int | None = None
         self._members_loaded: set[uuid.UUID] = set()
 
     @property
@@ -275,7 +272,7 @@ class _Batch:
         return self.p.calendar.working_days_between(allocated_on, disclosed_on) <= d.DISCLOSURE_WORKING_DAYS
 
     # ---- 3. flush ----
-    async def flush(self, events: list[Envelope]) -> BatchResult:
+    async def flush(self, events: list[Envelope], origins: list[tuple[str, int]] | None) -> BatchResult:
         s = self.session
         await repo.upsert(s, household_view, self.households.changed())
         await repo.upsert(s, member_view, self.members.changed())
@@ -295,19 +292,37 @@ class _Batch:
         result = BatchResult(applied=len(events), divisions=touched)
         if events:
             now = utc_now()
-            newest = max(e.time for e in events)
-            lag = max(0, int((now - min(e.time for e in events)).total_seconds() * 1000))
-            state = await repo.load_state(s, self.p.state_name)
-            years = [y for y in (self.max_year, state["max_year"] if state else None) if y]
-            row = {"name": self.p.state_name, "applied_at": now, "lag_ms": lag,
-                   "last_event_time": max(newest, state["last_event_time"]) if state else newest,
-                   "events_applied": (state["events_applied"] if state else 0) + len(events),
-                   "max_year": max(years) if years else None}
-            await repo.upsert(s, repo.view_state, [row])
-            result.lag_ms, result.last_event_time = lag, row["last_event_time"]
+            result.lag_ms = max(0, int((now - min(e.time for e in events)).total_seconds() * 1000))
+            result.last_event_time = max(e.time for e in events)
+            await repo.add_freshness(s, _freshness_rows(events, origins, now=now))
         if self.live and self.intents:
             result.alerts = await self.p.apply_alerts(s, self.intents)  # type: ignore[misc]
         return result
+
+
+def _freshness_rows(events: list[Envelope], origins: list[tuple[str, int]] | None, *,
+                    now: datetime) -> list[dict[str, Any]]:
+    """One freshness row per (topic, partition) of the batch: its newest event time and payload year,
+    its events, and the delay of its oldest event (a replay of the topics gives the same rows)."""
+    rows: dict[tuple[str, int], dict[str, Any]] = {}
+    for index, e in enumerate(events):
+        topic, partition = origins[index] if origins is not None else ("", 0)
+        year = _year(e.data.get("year"))
+        row = rows.get((topic, partition))
+        if row is None:
+            rows[(topic, partition)] = {"topic": topic, "partition": partition, "last_event_time": e.time,
+                                        "oldest": e.time, "events_applied": 1, "max_year": year}
+            continue
+        row["last_event_time"] = max(row["last_event_time"], e.time)
+        row["oldest"] = min(row["oldest"], e.time)
+        row["events_applied"] += 1
+        if year is not None and (row["max_year"] is None or year > row["max_year"]):
+            row["max_year"] = year
+    out = []
+    for row in rows.values():
+        oldest = row.pop("oldest")
+        out.append({**row, "applied_at": now, "lag_ms": max(0, int((now - oldest).total_seconds() * 1000))})
+    return out
 
 
 # ---- handlers: one per event type ----

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fupin_monitoring.view.tables import view_counter, view_division, view_state
+from fupin_monitoring.view import domain as d
+from fupin_monitoring.view.tables import view_counter, view_division, view_freshness
 
 CHUNK = 1000
 COPY_THRESHOLD = 300
@@ -114,9 +115,25 @@ async def add_divisions(session: AsyncSession, rows: list[dict[str, Any]]) -> No
         await session.execute(stmt, list(chunk))
 
 
-async def load_state(session: AsyncSession, name: str) -> dict[str, Any] | None:
-    row = (await session.execute(sa.select(view_state).where(view_state.c.name == name))).mappings().first()
-    return dict(row) if row else None
+async def add_freshness(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """One statement for the batch's partitions: newest event time and year kept, events added."""
+    if not rows:
+        return
+    t = view_freshness
+    stmt = _insert(session, t)
+    x = stmt.excluded
+    stmt = stmt.on_conflict_do_update(index_elements=["topic", "partition"], set_={
+        "last_event_time": sa.case((x.last_event_time > t.c.last_event_time, x.last_event_time),
+                                   else_=t.c.last_event_time),
+        "applied_at": x.applied_at, "lag_ms": x.lag_ms, "events_applied": t.c.events_applied + x.events_applied,
+        "max_year": sa.case((sa.or_(t.c.max_year.is_(None), x.max_year > t.c.max_year), x.max_year),
+                            else_=t.c.max_year)})
+    await session.execute(stmt, sorted(rows, key=lambda r: (r["topic"], r["partition"])))
+
+
+async def load_state(session: AsyncSession) -> dict[str, Any] | None:
+    """The view's freshness (``view.domain.freshness`` of its rows per topic and partition)."""
+    return d.freshness((await session.execute(sa.select(view_freshness))).mappings())
 
 
 async def counter_rows(session: AsyncSession, division: str, *, upto: int | None = None,

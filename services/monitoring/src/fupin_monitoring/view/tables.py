@@ -144,17 +144,22 @@ view_division = sa.Table(
     sa.Index("ix_view_division_parent_code", "parent_code"),
 )
 
-view_state = sa.Table(
-    "view_state", md,
-    sa.Column("name", sa.String(40), primary_key=True),
+view_freshness = sa.Table(
+    "view_freshness", md,
+    sa.Column("topic", sa.String(200), primary_key=True),
+    sa.Column("partition", sa.Integer, primary_key=True),
     sa.Column("last_event_time", UtcDateTime, nullable=False),
     sa.Column("applied_at", UtcDateTime, nullable=False),
     sa.Column("events_applied", sa.BigInteger, nullable=False),
     sa.Column("max_year", sa.Integer),
     sa.Column("lag_ms", sa.Integer),
 )
+"""How far the view has got, per source topic and partition: the newest event time applied from it,
+when, how many events in all, the newest payload year and the delay of its last batch. Each batch
+writes only the rows of its own partitions (no row shared by every consumer);
+``view.domain.freshness`` folds them into the view's ``as_of``."""
 
 PROJECTION_TABLES: tuple[sa.Table, ...] = (
     household_view, member_view, household_year, village_view, village_year, allocation_view, item_view,
-    assessment_result, view_counter, view_division, view_state)
+    assessment_result, view_counter, view_division, view_freshness)
 """Every table the projection writes: what a rebuild recreates and swaps in."""
