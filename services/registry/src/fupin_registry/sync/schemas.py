@@ -49,7 +49,7 @@ class BatchIn(BaseModel):
          "idempotency_key": "device-7f3a:43", "body": {"type": "industry", "amount_fen": 50000, "date": "2026-11-20"}},
         {"operation": "member_leaves", "target": "0193a0c2-7d3e-7c4b-9a51-2f0e8d1c6b10",
          "member_id": "0193a0c2-7d3e-7c4b-9a51-2f0e8d1c6b11", "if_match": '"v1"',
-         "idempotency_key": "device-7f3a:44", "body": {"reason": "deceased", "on": "2026-11-18"}}]}]}}
+         "idempotency_key": "device-7f3a:44", "body": {"reason": "death", "on": "2026-11-18"}}]}]}}
 
     items: list[BatchItem] = Field(min_length=1, max_length=200)
 
