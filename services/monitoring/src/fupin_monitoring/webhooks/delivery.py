@@ -11,7 +11,6 @@ de-duplicate on the CloudEvent ``id`` (also sent as ``Webhook-Id``)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import time
@@ -28,6 +27,7 @@ from fupin_shared.consuming import HandlerRegistry
 from fupin_shared.contracts.base import all_contracts
 from fupin_shared.db import utc_now, uuid7
 from fupin_shared.events import Envelope
+from fupin_shared.jobs import run_rounds
 
 log = logging.getLogger("fupin.monitoring.webhooks")
 SOURCES = ["registry", "funds", "tasks", "assessment", "monitoring"]
@@ -123,14 +123,4 @@ async def run_deliveries(runtime: Any) -> None:
     wake: asyncio.Event = runtime.extras.setdefault(WAKE, asyncio.Event())
     timeout = float(os.environ.get("FUPIN_WEBHOOK_TIMEOUT_SECONDS", "5"))
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-        while True:
-            try:
-                sent = await send_due(runtime, client)
-            except Exception:  # noqa: BLE001 - the worker keeps going; the rows stay queued
-                log.exception("webhook delivery round failed")
-                sent = 0
-            if sent:
-                continue
-            wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=1.0)
+        await run_rounds(lambda: send_due(runtime, client), wake, name="webhook deliveries")

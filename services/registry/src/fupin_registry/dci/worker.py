@@ -6,7 +6,6 @@ one; the answer is stored before the callback is tried, so a sender can always p
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from fupin_registry.dci.models import DciTransaction
 from fupin_registry.dci.schemas import DciSearchRequest
 from fupin_shared.auth.principal import Principal
 from fupin_shared.db import utc_now
+from fupin_shared.jobs import run_rounds
 
 log = logging.getLogger("fupin.registry.dci")
 WAKE = "dci_wake"
@@ -82,14 +82,4 @@ async def dci_worker(runtime: Any) -> None:
     wake: asyncio.Event = runtime.extras.setdefault(WAKE, asyncio.Event())
     timeout = float(os.environ.get("FUPIN_DCI_CALLBACK_TIMEOUT_SECONDS", "10"))
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-        while True:
-            try:
-                worked = await work_due(runtime, client)
-            except Exception:  # noqa: BLE001 - the job keeps going; the transactions stay queued
-                log.exception("DCI transaction round failed")
-                worked = 0
-            if worked:
-                continue
-            wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=1.0)
+        await run_rounds(lambda: work_due(runtime, client), wake, name="DCI transactions")
