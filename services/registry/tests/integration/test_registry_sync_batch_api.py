@@ -136,3 +136,22 @@ async def test_batch_needs_write_scope_and_writes_nothing(registry, household_bo
                                    headers=registry.auth(scopes=["registry:read"]))
     assert r.status_code == 403
     assert (await reg.count_rows(registry, "household"))["household"] == 0
+
+
+async def test_a_household_moved_out_of_the_division_is_removed_from_the_device(any_registry, household_body, reg):
+    h = any_registry
+    county = h.auth(division=reg.COUNTY, scopes=["registry:read"])
+    moving = await _register(h, household_body())
+    await eventually(lambda: _all_published(h))
+    first = (await h.client.get("/v1/sync/households", headers=county)).json()
+    assert [i["id"] for i in first["items"]] == [moving["id"]]
+
+    r = await h.client.patch(f"/v1/households/{moving['id']}", json={"village_code": reg.OTHER_COUNTY_VILLAGE},
+                             headers={**h.auth(), "If-Match": '"v1"'})
+    assert r.status_code == 200, r.text
+    await eventually(lambda: _all_published(h))
+    delta = (await h.client.get("/v1/sync/households", params={"since": first["next_cursor"]}, headers=county)).json()
+    assert delta["items"] == [] and delta["removed"] == [moving["id"]]
+    # the new county's device gets it as a change
+    other = h.auth(division="441224000000", scopes=["registry:read"])
+    assert [i["id"] for i in (await h.client.get("/v1/sync/households", headers=other)).json()["items"]] == [moving["id"]]

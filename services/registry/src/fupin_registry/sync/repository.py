@@ -4,15 +4,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fupin_registry.db import INFRA
 from fupin_registry.households.models import Household, Member
 from fupin_registry.records.models import Measure
 from fupin_shared.auth.principal import division_range
+from fupin_shared.contracts.registry import HouseholdUpdated
 
 _O = INFRA.Outbox
+UPDATED = HouseholdUpdated.event_type()
 
 
 class SyncRepository:
@@ -25,12 +27,14 @@ class SyncRepository:
         return int((await self.session.scalar(select(func.max(_O.sequence)))) or 0)
 
     async def changed_subjects(self, *, within: str, after: int, upto: int, limit: int) -> list[tuple[str, int]]:
-        """(household id, last sequence) of households with events in (after, upto], oldest change first."""
+        """(household id, last sequence) of households with events in (after, upto], oldest change first:
+        those of the division, and those that moved out of it (``previous_village_code`` inside it)."""
         low, high = division_range(within)
         last = func.max(_O.sequence).label("last")
+        moved_out = and_(_O.type == UPDATED, _O.data["previous_village_code"].as_string().between(low, high))
         rows = (await self.session.execute(
             select(_O.subject, last).where(_O.sequence > after, _O.sequence <= upto,
-                                           _O.division.between(low, high),
+                                           or_(_O.division.between(low, high), moved_out),
                                            _O.type.like("fupin.registry.%"),
                                            _O.type.notlike("fupin.registry.signal.%"))
             .group_by(_O.subject).order_by(last).limit(limit))).all()

@@ -16,7 +16,8 @@ class SyncHousehold(HouseholdRead):
 
 class HouseholdDelta(BaseModel):
     """Changes since the cursor: current state of changed households (members and measures inside),
-    and ids of households removed (清退) since — drop them from the device."""
+    and ids of households removed (清退) or moved to a village outside the division since — drop them
+    from the device."""
 
     model_config = {"json_schema_extra": {"examples": [{
         "items": [{"id": "0193a0c2-7d3e-7c4b-9a51-2f0e8d1c6b10", "village_code": "441223101200",

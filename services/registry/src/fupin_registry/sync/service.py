@@ -60,7 +60,9 @@ async def household_delta(uows: Callable[[], RegistryUow], *, actor: Principal, 
         rows = await repo.households(ids, within=within) if ids else []
         members = await repo.members([h.id for h in rows]) if rows else {}
         measures = await repo.measures([h.id for h in rows]) if rows else {}
-        items, removed = [], []
+        items: list[SyncHousehold] = []
+        visible = {h.id for h in rows}
+        removed = [i for i in ids if i not in visible]  # moved to a village outside the division
         for h in rows:
             if h.status == REMOVED:
                 removed.append(h.id)
