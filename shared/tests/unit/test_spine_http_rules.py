@@ -72,3 +72,16 @@ def test_idempotency_hash_of_an_unencodable_body_is_invalid_input_not_a_server_e
     with pytest.raises(InvalidInput) as refused:  # JSON allows it; orjson cannot encode it (found by schemathesis)
         request_hash({"body": {"n": 2**70}})
     assert refused.value.status == 422 and refused.value.body()["errors"][0]["pointer"] == "/body"
+
+
+@pytest.mark.parametrize(("sqlstate", "client_error"), [("22021", True), ("22000", True), ("22003", True),
+                                                        ("22012", False), ("23505", False), (None, False)])
+def test_database_data_exceptions_from_request_values_are_client_errors(sqlstate, client_error):
+    from sqlalchemy.exc import DBAPIError
+
+    from fupin_shared.http.handlers import _unstorable_input
+
+    class DriverError(Exception):
+        pgcode = sqlstate
+
+    assert _unstorable_input(DBAPIError("select 1", {}, DriverError("x"))) is client_error

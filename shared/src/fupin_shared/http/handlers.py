@@ -13,6 +13,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -38,6 +39,14 @@ def _pointer(loc: tuple[Any, ...]) -> str:
     return "#/" + "/".join(parts)
 
 
+def _unstorable_input(exc: DBAPIError) -> bool:
+    """PostgreSQL's class 22 (data exception) but division by zero: a value the statement was given that
+    the column type cannot hold — a NUL in text (22021), an integer beyond int4 (22000, raised by asyncpg
+    while encoding the argument), … The statements are fixed, so the value came from the request."""
+    code = str(getattr(exc.orig, "pgcode", None) or getattr(exc.orig, "sqlstate", None) or "")
+    return code.startswith("22") and code != "22012"
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
@@ -56,6 +65,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         # a concurrent writer committed between our read and our flush (version_id_col re-check)
         return problem_response(request, 412, StaleVersion(
             "The resource was changed by a concurrent request; read it again.").body())
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        if not _unstorable_input(exc):
+            return await _unexpected(request, exc)
+        log.warning("input the database cannot hold on %s %s: %s", request.method, request.url.path, exc.orig)
+        return problem_response(request, 422, {
+            "type": PROBLEM_BASE + "value-not-storable", "title": "The request is not valid", "status": 422,
+            "detail": "A value of the request cannot be stored or compared (a NUL character in text, a number "
+                      "out of range, …)."})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
