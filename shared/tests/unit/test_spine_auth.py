@@ -80,3 +80,32 @@ def test_demo_secrets_are_refused_outside_the_embedded_default():
     with pytest.raises(ValueError, match="default secrets"):
         S(mode="stack", demo_clients=False)
     assert S(mode="stack", demo_clients=False, pseudonym_key="k" * 32).mode == "stack"
+
+
+async def test_an_accepted_token_is_remembered_until_exp_and_refusals_never(key_file, monkeypatch):
+    verifier = JwksVerifier(issuer=S().auth_issuer, audience="fupin", key_file=key_file, cache_entries=2)
+    checks = []
+    real = verifier._verify
+
+    async def counting(token):
+        checks.append(token)
+        return await real(token)
+
+    monkeypatch.setattr(verifier, "_verify", counting)
+    good = mint_token(key_file, scopes="registry:read", ttl=60)
+    assert (await verifier.verify(good)).scopes == {"registry:read"}
+    assert (await verifier.verify(good)).scopes == {"registry:read"}
+    assert checks == [good]
+    expired = mint_token(key_file, ttl=-120)
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            await verifier.verify(expired)
+    assert checks == [good, expired, expired]
+    others = [mint_token(key_file, scopes=f"s:{n}", ttl=60) for n in range(3)]
+    for token in others:
+        await verifier.verify(token)
+    assert list(verifier._accepted) == others[1:]  # bounded: the least recently used went first
+    monkeypatch.setattr(time, "time", lambda: float(2**40))  # far past every exp
+    with pytest.raises(Unauthorized):
+        await verifier.verify(others[2])
+    assert others[2] not in verifier._accepted

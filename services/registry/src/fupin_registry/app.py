@@ -6,7 +6,6 @@ from fastapi import FastAPI
 from fupin_registry.codelists_router import router as codelists_router
 from fupin_registry.db import INFRA, RegistryUow
 from fupin_registry.divisions.router import router as divisions_router
-from fupin_registry.households.repository import open_read_pool
 from fupin_registry.households.router import router as households_router
 from fupin_registry.imports.router import router as imports_router
 from fupin_registry.imports.service import import_worker
@@ -20,23 +19,10 @@ from fupin_registry.signals.consumer import REMATCH
 from fupin_registry.feeds.router import router as feeds_router
 from fupin_registry.settings import RegistrySettings, get_settings
 from fupin_registry.villages.router import router as villages_router
-from fupin_registry.auth_cache import CachingVerifier
-from fupin_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
+from fupin_shared.app import ServiceDefinition, create_service_app
 from fupin_shared.bus import Transport
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-async def _on_startup(runtime: ServiceRuntime) -> None:
-    runtime.verifier = CachingVerifier(runtime.verifier)  # type: ignore[assignment]
-    runtime.extras["read_pool"] = await open_read_pool(runtime.settings.effective_database_url,
-                                                       runtime.settings.db_pool_size)
-
-
-async def _on_shutdown(runtime: ServiceRuntime) -> None:
-    pool = runtime.extras.pop("read_pool", None)
-    if pool is not None:
-        await pool.close()
 
 
 def definition(settings: RegistrySettings | None = None) -> ServiceDefinition:
@@ -48,8 +34,7 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition:
         # the hottest routes first: FastAPI matches routes in order
         routers=[households_router, sync_router, records_router, divisions_router, villages_router, imports_router,
                  lines_router, codelists_router, signals_router, dci_router, feeds_router],
-        background=[import_worker, dci_worker], consumers=[REMATCH], on_startup=_on_startup,
-        on_shutdown=_on_shutdown)
+        background=[import_worker, dci_worker], consumers=[REMATCH])
 
 
 def create_app(settings: RegistrySettings | None = None, *, transport: Transport | None = None) -> FastAPI:

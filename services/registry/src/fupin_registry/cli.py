@@ -21,6 +21,7 @@ def _progress():  # noqa: ANN202 - a rich Progress with the registry's columns
 
 def _counts(job) -> str:  # noqa: ANN001
     return (f"{job.households_created:,} new · {job.households_unchanged:,} unchanged · "
+            f"{job.households_updated:,} updated · "
             f"{job.households_rejected:,} refused · {job.persons_created:,} persons")
 
 
@@ -52,7 +53,8 @@ async def _import(path: Path, *, division: str, actor: str, url: str | None) -> 
         async with registry.uow() as uow:
             errors = await uow.imports.errors(job.id, after=None, limit=20)
     table = Table(title=f"import {job.id}: {job.status}")
-    for name in ("households_created", "households_unchanged", "households_rejected", "persons_created",
+    for name in ("households_created", "households_unchanged", "households_updated", "households_rejected",
+                 "persons_created",
                  "rows_rejected", "error_count"):
         table.add_row(name, f"{getattr(job, name):,}")
     console.print(table)
@@ -115,7 +117,7 @@ def demo_data(
                     task = progress.add_task("demo-data", total=count, counts="")
 
                     def on_batch(job) -> None:  # noqa: ANN001
-                        progress.update(task, completed=job.households_created + job.households_unchanged
+                        progress.update(task, completed=job.households_created + job.households_unchanged + job.households_updated
                                         + job.households_rejected, counts=_counts(job))
 
                     job = await load_generated(registry.uow, households=count, seed=seed, on_batch=on_batch)

@@ -1,6 +1,6 @@
 """Households and members over HTTP: register, read (masked, logged), amend, members join and leave."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from fupin_registry.db import INFRA
 from fupin_shared.testing import eventually
@@ -216,3 +216,52 @@ async def test_member_refused_while_active_elsewhere_and_last_member_cannot_leav
                                    headers={**auth, "If-Match": '"v1"'})
     assert r.status_code == 409 and r.json()["type"].endswith("/last-member-cannot-leave")
     assert await reg.count_rows(registry, *TABLES) == before
+
+
+async def _another_village(harness, county: str, not_this: str) -> str:
+    async with harness.runtime.engine.connect() as conn:
+        return (await conn.execute(text(
+            "SELECT code FROM division WHERE level = 'village' AND code LIKE :county AND code <> :other "
+            "ORDER BY code LIMIT 1"), {"county": county[:6] + "%", "other": not_this})).scalar_one()
+
+
+async def test_household_moves_to_another_village_with_an_event(any_registry, household_body, reg):
+    h = any_registry
+    county = h.auth(scopes="registry:read registry:write", division=reg.COUNTY)
+    hid = (await h.client.post("/v1/households", json=household_body(), headers=county)).json()["id"]
+    target = await _another_village(h, reg.COUNTY, reg.VILLAGE)
+    r = await h.client.patch(f"/v1/households/{hid}", json={"village_code": target},
+                             headers={**county, "If-Match": '"v1"'})
+    assert r.status_code == 200, r.text
+    assert r.json()["village_code"] == target and r.headers["etag"] == '"v2"'
+    event = (await _events(h, hid))[-1]
+    assert event.type == "fupin.registry.household.updated.v1" and event.division == target
+    assert event.data["village_code"] == target and event.data["previous_village_code"] == reg.VILLAGE
+    assert event.data["changed"] == ["village_code"] and event.data["values"] == {"village_code": target}
+    listed = await h.client.get("/v1/households", params={"division": target}, headers=county)
+    assert [x["id"] for x in listed.json()["items"]] == [hid]
+
+
+async def test_move_refused_outside_the_division_or_to_an_unknown_village_nothing_written(registry, household_body,
+                                                                                          reg):
+    county = registry.auth(scopes="registry:read registry:write", division=reg.COUNTY)
+    hid = (await registry.client.post("/v1/households", json=household_body(), headers=county)).json()["id"]
+    before = await reg.count_rows(registry, "outbox")
+    away = await registry.client.patch(f"/v1/households/{hid}", json={"village_code": reg.OTHER_COUNTY_VILLAGE},
+                                       headers={**county, "If-Match": '"v1"'})
+    assert away.status_code == 403  # the new village is outside the caller's county
+    unknown = await registry.client.patch(f"/v1/households/{hid}", json={"village_code": "441223101999"},
+                                          headers={**county, "If-Match": '"v1"'})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["pointer"] == "#/village_code"
+    elsewhere = (await registry.client.post("/v1/households", json=household_body(village=reg.OTHER_COUNTY_VILLAGE),
+                                            headers=registry.auth())).json()["id"]
+    after_second = await reg.count_rows(registry, "outbox")
+    into = await registry.client.patch(f"/v1/households/{elsewhere}", json={"village_code": reg.VILLAGE},
+                                       headers={**county, "If-Match": '"v1"'})
+    assert into.status_code == 404  # the old village is outside the caller's county
+    assert await reg.count_rows(registry, "outbox") == after_second
+    assert after_second["outbox"] == before["outbox"] + 3  # only the second registration's events
+    state = (await registry.client.get(f"/v1/households/{hid}", headers=county)).json()
+    assert state["village_code"] == reg.VILLAGE and state["version"] == 1
+    other = (await registry.client.get(f"/v1/households/{elsewhere}", headers=registry.auth())).json()
+    assert other["village_code"] == reg.OTHER_COUNTY_VILLAGE and other["version"] == 1

@@ -177,3 +177,58 @@ async def test_large_sources_are_read_in_a_separate_process(migrated_pg, tmp_pat
         again = await service.run_job(registry.uow, demo.id, reader_process=True,
                                       source=service.Source(kind="demo", seed=15, households=households))
         assert (again.households_unchanged, again.households_created) == (households, 0)
+
+
+def _template_household() -> list[list[str]]:
+    return [list(r) for r in layout.template_rows()[1:3]]  # 4412230001: head and daughter, exited, 2019 records
+
+
+def _cell(rows, row: int, field: str, value: str) -> None:
+    rows[row][layout.COLUMNS.index(layout.BY_FIELD[field])] = value
+
+
+async def test_reimport_with_changed_data_updates_the_household_with_events(any_registry, reg):
+    h = any_registry
+    first = await run_import(h, csv_file([_template_household()]))
+    assert first["households_created"] == 1
+    hid = (await h.client.get("/v1/households", headers=h.auth())).json()["items"][0]["id"]
+    before = await reg.count_rows(h, *TABLES)
+    changed = _template_household()
+    _cell(changed, 0, "guarantee_type", "低保")
+    _cell(changed, 0, "wage", "20000")
+    _cell(changed, 1, "health", "长期慢性病")
+    job = await run_import(h, csv_file([changed]))
+    assert (job["households_created"], job["households_updated"], job["households_unchanged"],
+            job["error_count"]) == (0, 1, 0, 0)
+    state = (await h.client.get(f"/v1/households/{hid}", headers=h.auth())).json()
+    assert state["guarantee_type"] == "dibao" and state["version"] == 2 and state["persons"] == 2
+    assert next(m for m in state["members"] if m["relation"] != "head")["health"] == "chronic"
+    income = (await h.client.get(f"/v1/households/{hid}/incomes/2019", headers=h.auth())).json()
+    assert income["wage_fen"] == 2_000_000
+    after = await reg.count_rows(h, *TABLES)
+    assert after["household"] == before["household"] and after["member"] == before["member"]
+    history = (await h.client.get(f"/v1/households/{hid}/history", headers=h.auth())).json()
+    new_types = [e["type"].split(".", 2)[2] for e in history][-3:]
+    assert new_types == ["household.updated.v1", "member.updated.v1", "household.income_recorded.v1"]
+    assert history[-3]["data"]["changed"] == ["guarantee_type"] and history[-2]["data"]["changed"] == ["health"]
+    assert after["outbox"] == before["outbox"] + 3
+    again = await run_import(h, csv_file([changed]))  # the changed file once more: nothing changes
+    assert (again["households_updated"], again["households_unchanged"]) == (0, 1)
+    assert await reg.count_rows(h, *TABLES) == after
+
+
+async def test_reimport_changing_the_status_is_refused_nothing_written(registry, reg):
+    await run_import(registry, csv_file([_template_household()]))
+    hid = (await registry.client.get("/v1/households", headers=registry.auth())).json()["items"][0]["id"]
+    before = await reg.count_rows(registry, *TABLES)
+    changed = _template_household()
+    _cell(changed, 0, "status", "未脱贫")
+    _cell(changed, 0, "exit_year", "")
+    _cell(changed, 0, "exit_path", "")
+    _cell(changed, 0, "guarantee_type", "低保")
+    job = await run_import(registry, csv_file([changed]))
+    assert (job["households_updated"], job["households_rejected"], job["error_count"]) == (0, 1, 1)
+    assert job["errors"][0]["row"] == 2 and "lifecycle" in job["errors"][0]["reason"]
+    assert await reg.count_rows(registry, *TABLES) == before
+    state = (await registry.client.get(f"/v1/households/{hid}", headers=registry.auth())).json()
+    assert state["status"] == "exited" and state["guarantee_type"] == "none" and state["version"] == 1

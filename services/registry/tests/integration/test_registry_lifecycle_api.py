@@ -182,3 +182,27 @@ async def test_lifecycle_table_is_served(registry):
     table = (await registry.client.get("/v1/lifecycle", headers=registry.auth(scopes="registry:read"))).json()
     assert table["notice_min_days"] == 7
     assert {"from": "exit_notice", "step": "exit", "to": "exited"} in table["transitions"]
+
+
+async def test_cancelling_a_pre_exit_returns_to_identified_with_an_event(any_registry, household_body):
+    c = await _identified(any_registry, household_body)
+    marked = await c.post("pre-exit", {"year": 2019, "on": "2019-10-01", "exit_path": "industry"})
+    assert marked["status"] == "pre_exit" and "cancel_exit" in marked["allowed_steps"]
+    cancelled = await c.post("exit-cancel", {"on": "2019-10-05", "note": "objection at the village meeting"})
+    assert cancelled["status"] == "identified" and cancelled["notice"] is None
+    assert "pre_exit" in cancelled["allowed_steps"]
+    history = (await any_registry.client.get(f"/v1/households/{c.id}/history", headers=any_registry.auth())).json()
+    last = history[-1]
+    assert last["type"] == "fupin.registry.household.status_changed.v1"
+    assert last["data"]["from_status"] == "pre_exit" and last["data"]["step"] == "cancel_exit"
+    assert last["data"]["status"] == "identified" and last["data"]["note"] == "objection at the village meeting"
+
+
+async def test_cancel_without_a_pre_exit_is_refused_nothing_written(registry, household_body, reg):
+    c = await _identified(registry, household_body)
+    before = await reg.count_rows(registry, "outbox")
+    refused = await c.post("exit-cancel", {}, expect=409)
+    assert refused["type"].endswith("/illegal-transition") and "pre_exit" in refused["allowed_steps"]
+    assert await reg.count_rows(registry, "outbox") == before
+    state = (await registry.client.get(f"/v1/households/{c.id}", headers=registry.auth())).json()
+    assert state["status"] == "identified" and f'"v{state["version"]}"' == c.etag

@@ -78,6 +78,16 @@ def test_exit_path_and_return():
     assert "remove" in domain.allowed_steps("exited")
 
 
+def test_cancelling_a_pre_exit_or_exit_notice_returns_to_identified():
+    assert domain.next_status("pre_exit", "cancel_exit") == Status.IDENTIFIED
+    assert domain.next_status("exit_notice", "cancel_exit") == Status.IDENTIFIED
+    returned_then_pre_exit = domain.next_status("returned", "pre_exit")
+    assert domain.next_status(returned_then_pre_exit, "cancel_exit") == Status.IDENTIFIED
+    for status in ("applied", "identified", "exited", "returned", "removed"):
+        assert domain.next_status(status, "cancel_exit") is None
+    assert "cancel_exit" in domain.allowed_steps("pre_exit")
+
+
 def test_every_status_but_removed_and_rejected_can_be_removed():
     for status in Status:
         expected = None if status in (Status.REMOVED, Status.REJECTED) else Status.REMOVED
@@ -147,3 +157,13 @@ def test_the_fast_household_document_equals_the_model():
         fast = orjson.loads(orjson.dumps(household_document(h, [m], viewer), option=orjson.OPT_UTC_Z, default=str))
         model = orjson.loads(HouseholdRead.__pydantic_serializer__.to_json(HouseholdRead.for_viewer(h, [m], viewer)))
         assert fast == model
+
+
+def test_fold_follows_a_move_to_another_village():
+    s = domain.Snapshot(household_id="h")
+    base = {"household_id": "h", "persons": 1, "status": "identified"}
+    s = domain.fold(s, "fupin.registry.household.registered.v1", {**base, "village_code": "441223101200"}, 1)
+    s = domain.fold(s, "fupin.registry.household.updated.v1",
+                    {**base, "village_code": "441223101201", "previous_village_code": "441223101200",
+                     "changed": ["village_code"], "values": {"village_code": "441223101201"}}, 2)
+    assert s.village_code == "441223101201" and s.events == 2

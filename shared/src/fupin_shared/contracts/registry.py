@@ -46,6 +46,8 @@ class HouseholdUpdated(_HouseholdEvent):
     values: dict[str, Any] = {}
     """New values of the changed fields that are not personal data (names, ID numbers, phones and
     accounts are listed in ``changed`` but never carried)."""
+    previous_village_code: str | None = None
+    """Set when the household moved to another village (``village_code`` is the new one)."""
 
 
 class HouseholdStatusChanged(_HouseholdEvent):

@@ -1,9 +1,21 @@
-"""Async engines for PostgreSQL (asyncpg) and SQLite (aiosqlite)."""
+"""Async engines for PostgreSQL (asyncpg) and SQLite (aiosqlite).
+
+PostgreSQL connections are checked before use only when they sat idle in the pool for
+``PING_AFTER_IDLE_SECONDS`` or more: a connection handed back moments ago is alive, and SQLAlchemy's
+own pre-ping would cost three round trips (BEGIN, ping, ROLLBACK on asyncpg) on every checkout. A
+connection that still breaks mid-request is invalidated by SQLAlchemy's disconnect handling, together
+with every connection older than it, so the next checkout connects afresh.
+"""
 from __future__ import annotations
 
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
+from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -31,5 +43,40 @@ def create_engine_from_url(url: str, *, pool_size: int = 10, max_overflow: int =
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow,
-                               pool_pre_ping=True, pool_recycle=1800)
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800)
+    event.listen(engine.sync_engine, "checkin", _checked_in)
+    event.listen(engine.sync_engine, "checkout", _ping_if_idle)
+    return engine
+
+
+@asynccontextmanager
+async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
+    """The driver's own connection (asyncpg, aiosqlite) from the engine's pool, for a hot read that is one
+    statement: no session, no transaction (the statement commits on its own), no BEGIN/ROLLBACK round
+    trips. The connection goes back to the pool on exit; after an error inside the block it is dropped."""
+    pooled = await engine.raw_connection()
+    try:
+        yield pooled.driver_connection
+    except BaseException:
+        await greenlet_spawn(pooled.invalidate)
+        raise
+    finally:
+        await greenlet_spawn(pooled.close)
+
+
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Pool ``checkout`` hook: ping a connection that was idle for a while (a fresh one is not pinged)."""
+    checked_in_at = record.info.get("checked_in_at")
+    if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dbapi_connection.ping()
+    except Exception as error:  # noqa: BLE001 - any failure means: this connection is unusable
+        raise exc.DisconnectionError(f"idle connection failed its ping: {type(error).__name__}") from error

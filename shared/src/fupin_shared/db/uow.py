@@ -60,9 +60,7 @@ class UnitOfWork:
     async def release(self) -> None:
         """Roll back whatever was not committed and close the session."""
         self._held = None
-        # detach first, so objects read in the block stay readable after it (rollback would expire them)
-        self.session.expunge_all()
-        await self.session.rollback()
+        # close() detaches every object before it rolls back, so objects read in the block stay readable
         await self.session.close()
 
     def _open(self, session: AsyncSession) -> None:

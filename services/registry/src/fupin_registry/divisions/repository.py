@@ -1,6 +1,8 @@
 """Every SELECT on divisions and natural villages."""
 from __future__ import annotations
 
+import weakref
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -8,6 +10,9 @@ from fupin_registry.divisions.domain import ancestors
 from fupin_registry.divisions.errors import DivisionNotFound
 from fupin_registry.divisions.models import Division, NaturalVillage
 from fupin_shared.auth.principal import division_range
+
+_VILLAGES: weakref.WeakKeyDictionary[object, frozenset[str]] = weakref.WeakKeyDictionary()
+"""Village codes per engine: divisions change only by migration, which runs before the app serves."""
 
 
 class DivisionRepository:
@@ -50,15 +55,15 @@ class DivisionRepository:
         return {code: name for code, name in rows}
 
     async def is_village(self, code: str) -> bool:
-        return bool(await self.session.scalar(select(func.count()).where(
-            Division.code == code, Division.level == "village")))
+        """Answered from the engine's in-memory set of village codes (read once)."""
+        return code in await self.known_villages()
 
-    async def village_codes(self, codes: set[str]) -> set[str]:
-        """Which of ``codes`` are known villages."""
-        if not codes:
-            return set()
-        return set((await self.session.scalars(select(Division.code).where(
-            Division.code.in_(sorted(codes)), Division.level == "village"))).all())
+    async def known_villages(self) -> frozenset[str]:
+        engine = self.session.bind
+        known = _VILLAGES.get(engine)
+        if known is None:
+            known = _VILLAGES[engine] = frozenset(await self.all_village_codes())
+        return known
 
     async def all_village_codes(self) -> set[str]:
         return set((await self.session.scalars(select(Division.code).where(Division.level == "village"))).all())

@@ -71,16 +71,19 @@ def pg_args(feed: str, key: bytes, lo: str, hi: str, since: int, hw: int, on: da
 
 
 class PgExport:
-    """An export on one pooled connection inside one snapshot: ``open`` reads the high water,
-    then ``records`` or ``copy_csv`` streams the rows; ``close`` ends the transaction."""
+    """An export on one pooled connection (asyncpg, under the engine's pool) inside one snapshot:
+    ``open`` reads the high water, then ``records`` or ``copy_csv`` streams the rows; ``close`` ends
+    the transaction and returns the connection."""
 
-    def __init__(self, pool: Any) -> None:
-        self.pool = pool
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.pooled: Any = None
         self.conn: Any = None
         self.tx: Any = None
 
     async def open(self) -> int:
-        self.conn = await self.pool.acquire()
+        self.pooled = await self.engine.connect()
+        self.conn = (await self.pooled.get_raw_connection()).driver_connection
         self.tx = self.conn.transaction(isolation="repeatable_read", readonly=True)
         await self.tx.start()
         await self.conn.execute("SET LOCAL TimeZone = 'UTC'")
@@ -92,8 +95,8 @@ class PgExport:
         try:
             await self.tx.rollback()
         finally:
-            await self.pool.release(self.conn)
-            self.conn = None
+            await self.pooled.close()
+            self.conn = self.pooled = None
 
     async def records(self, query: str, args: list[Any]) -> AsyncIterator[list[Any]]:
         """Batches of asyncpg records from a server-side cursor."""

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from fupin_registry.feeds import domain, repository
 from fupin_registry.feeds.errors import BadCursor, UnknownFeed
 from fupin_shared.auth.principal import Principal, division_range
+from fupin_shared.db import is_postgres
 
 CHINA = timezone(timedelta(hours=8))
 BOM = "\ufeff".encode()
@@ -51,9 +52,8 @@ class Pull:
     high_water: int = 0
 
     async def open(self) -> None:
-        pool = self.runtime.extras.get("read_pool")
-        if pool is not None:
-            self.pg = repository.PgExport(pool)
+        if is_postgres(self.runtime.engine):
+            self.pg = repository.PgExport(self.runtime.engine)
             self.high_water = await self.pg.open()
         else:
             self.high_water = await repository.high_water(self.runtime.engine)

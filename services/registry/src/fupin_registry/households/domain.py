@@ -94,8 +94,11 @@ def next_status(status: str, step: str) -> Status | None:
         return None
 
 
+_ALLOWED_STEPS = {status.value: sorted(step.value for (s, step) in TRANSITIONS if s == status) for status in Status}
+
+
 def allowed_steps(status: str) -> list[str]:
-    return sorted(step.value for (s, step) in TRANSITIONS if s.value == status)
+    return list(_ALLOWED_STEPS.get(status, ()))
 
 
 def notice_ends_on(started_on: date, days: int) -> date:

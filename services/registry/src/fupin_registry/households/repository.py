@@ -6,11 +6,9 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-import asyncpg
 import orjson
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fupin_registry.codelists import CAUSE_BITS
@@ -41,12 +39,12 @@ class HouseholdRepository:
         return household
 
     async def read(self, household_id: uuid.UUID, *, within: str) -> tuple[Any, list[Any]]:
-        """The household and its members in one round trip (plain rows, no ORM identity map)."""
+        """The household and its members in one statement (plain rows, no ORM identity map)."""
+        connection = await self.session.connection()
+        if connection.dialect.name == "postgresql":
+            return await read_household(await _driver(connection), household_id, within=within)
         low, high = division_range(within)
-        rows = (await self.session.execute(
-            select(_H, *_MEMBER_COLUMNS).select_from(_H.outerjoin(_M, _M.c.household_id == _H.c.id))
-            .where(_H.c.id == household_id, _H.c.village_code.between(low, high))
-            .order_by(_M.c.id))).all()
+        rows = (await connection.execute(_READ, {"id": household_id, "low": low, "high": high})).all()
         if not rows:
             raise HouseholdNotFound(household_id)
         return rows[0], [_member_of(row) for row in rows if row.m_id is not None]
@@ -98,53 +96,31 @@ class HouseholdRepository:
         return {no: (hid, digest, village) for no, hid, digest, village in rows}
 
 
-class HouseholdReads:
-    """The hot read path (GET /v1/households/{id}) on PostgreSQL: the same statement as
-    :meth:`HouseholdRepository.read`, one round trip on the registry's asyncpg read pool (no session, no
-    transaction, no pre-ping: a statement that meets a dropped connection is retried once on a fresh one)."""
-
-    def __init__(self, pool: Any) -> None:
-        self.pool = pool
-
-    async def read(self, household_id: uuid.UUID, *, within: str) -> tuple[Any, list[Any]]:
-        low, high = division_range(within)
-        for attempt in (1, 2):
-            try:
-                rows = await self.pool.fetch(_READ_SQL, household_id, low, high)
-                break
-            except (asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.InterfaceError,
-                    ConnectionError):
-                if attempt == 2:
-                    raise
-        if not rows:
-            raise HouseholdNotFound(household_id)
-        first = dict(rows[0])
-        household = SimpleNamespace(**{c.name: first[c.name] for c in _H.c})
-        household.poverty_causes = orjson.loads(household.poverty_causes) if isinstance(
-            household.poverty_causes, str) else household.poverty_causes
-        members = [SimpleNamespace(**{c.name: row[f"m_{c.name}"] for c in _M.c}) for row in rows
-                   if row["m_id"] is not None]
-        return household, members
-
-
 _READ = (select(_H, *_MEMBER_COLUMNS).select_from(_H.outerjoin(_M, _M.c.household_id == _H.c.id))
          .where(_H.c.id == bindparam("id"), _H.c.village_code.between(bindparam("low"), bindparam("high")))
          .order_by(_M.c.id))
 _READ_SQL = str(_READ.compile(dialect=postgresql.asyncpg.dialect()))
+_H_NAMES = tuple(c.name for c in _H.c)
+_M_LABELS = tuple((c.name, f"m_{c.name}") for c in _M.c)
 
 
-async def open_read_pool(url: str, size: int) -> Any:
-    """The asyncpg pool of the hot read path (PostgreSQL only; None on SQLite)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        return None
-    dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    return await asyncpg.create_pool(dsn, min_size=1, max_size=size, reset=_keep_session)
+async def _driver(connection: Any) -> Any:
+    return (await connection.get_raw_connection()).driver_connection
 
 
-async def _keep_session(connection: Any) -> None:
-    """The read pool only runs plain SELECTs (no session state, locks or listeners), so the default
-    reset query — one more round trip per request — is skipped."""
+async def read_household(conn: Any, household_id: uuid.UUID, *, within: str) -> tuple[Any, list[Any]]:
+    """:meth:`HouseholdRepository.read` on an asyncpg connection: one round trip, and no BEGIN (asyncpg
+    opens no transaction for a statement sent to it directly) — the hot ``GET /v1/households/{id}``
+    runs it on a pooled connection of the engine (``fupin_shared.db.driver_connection``)."""
+    low, high = division_range(within)
+    rows = await conn.fetch(_READ_SQL, household_id, low, high)
+    if not rows:
+        raise HouseholdNotFound(household_id)
+    household = SimpleNamespace(**{name: rows[0][name] for name in _H_NAMES})
+    if isinstance(household.poverty_causes, str):
+        household.poverty_causes = orjson.loads(household.poverty_causes)
+    return household, [SimpleNamespace(**{name: row[label] for name, label in _M_LABELS}) for row in rows
+                       if row["m_id"] is not None]
 
 
 class MemberRepository:

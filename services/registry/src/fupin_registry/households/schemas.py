@@ -81,6 +81,8 @@ class HouseholdCreate(Schema):
 
 
 class HouseholdUpdate(Schema):
+    village_code: DivisionCode | None = None
+    """Move the household to another village (both villages must be in the caller's division)."""
     labour_type: LabourType | None = None
     guarantee_type: GuaranteeType | None = None
     poverty_causes: Annotated[list[PovertyCause] | None, Field(min_length=1, max_length=5)] = None

@@ -78,12 +78,15 @@ async def _refuse_active_elsewhere(uow: RegistryUow, members: list[tuple[str, st
 
 
 async def _commit(uow: RegistryUow, members: list[tuple[str, str]], *, actor: Principal,
-                  excluding: uuid.UUID | None = None) -> None:
-    """Commit; a concurrent registration of the same person loses on the unique index and gets the 409."""
+                  excluding: uuid.UUID | None = None, household_no: str | None = None) -> None:
+    """Commit. The unique indexes decide (one active household per ID number, one household per number):
+    on a violation the transaction is rolled back and the 409 names the other household."""
     try:
         await uow.commit()
     except IntegrityError:
         await uow.session.rollback()
+        if household_no and (other := await uow.households.find_by_number(household_no)):
+            raise HouseholdNumberTaken(household_no, other.id) from None
         await _refuse_active_elsewhere(uow, members, actor=actor, excluding=excluding)
         raise
 
@@ -111,10 +114,7 @@ async def register_household(uow: RegistryUow, request: HouseholdCreate, *,
             errors.append(FieldError("#/village_code", "is not a known village code"))
         if errors:
             raise _invalid(errors)
-        if request.household_no and (other := await uow.households.find_by_number(request.household_no)):
-            raise HouseholdNumberTaken(request.household_no, other.id)
         numbered = list(zip(pointers, [d.id_number for d in drafts], strict=True))
-        await _refuse_active_elsewhere(uow, numbered, actor=actor)
         head = drafts[0]
         household = Household(
             id=uuid7(), household_no=request.household_no, village_code=request.village_code,
@@ -135,7 +135,7 @@ async def register_household(uow: RegistryUow, request: HouseholdCreate, *,
         for member in members:
             uow.record(MemberAdded(**household_base(household), **member_event_fields(member)),
                        subject=household.id, division=household.village_code, actor=actor.sub)
-        await _commit(uow, numbered, actor=actor)
+        await _commit(uow, numbered, actor=actor, household_no=request.household_no)
     return household, members
 
 
@@ -143,16 +143,26 @@ async def amend_household(uow: RegistryUow, household_id: uuid.UUID, request: Ho
                           actor: Principal, expected_version: int) -> tuple[Household, list[Member]]:
     """Change a household's attributes; refused (412) if it changed since the caller read it."""
     changed = request.model_dump(exclude_unset=True)
-    errors = [FieldError(f"#/{name}", "may not be null") for name in ("labour_type", "guarantee_type",
-                                                                      "poverty_causes")
+    errors = [FieldError(f"#/{name}", "may not be null") for name in ("village_code", "labour_type",
+                                                                      "guarantee_type", "poverty_causes")
               if name in changed and changed[name] is None]
     if changed.get("poverty_causes") and len(set(changed["poverty_causes"])) != len(changed["poverty_causes"]):
         errors.append(FieldError("#/poverty_causes", "each cause may be listed once"))
+    if changed.get("village_code"):
+        check_division(actor, changed["village_code"], field="village_code")  # the new village: 403 outside
     if errors:
         raise _invalid(errors)
     async with uow:
-        household = await uow.households.get(household_id, within=actor.division)
+        household = await uow.households.get(household_id, within=actor.division)  # the old village: 404 outside
         require_version(household.version, expected_version)
+        previous_village = household.village_code
+        if changed.get("village_code") == previous_village:
+            del changed["village_code"]
+        if "village_code" in changed:
+            if not await uow.divisions.is_village(changed["village_code"]):
+                raise _invalid([FieldError("#/village_code", "is not a known village code")])
+            if household.status == Status.REMOVED:
+                raise HouseholdRemovedConflict(f"Household {household_id} was removed; it does not move.")
         if changed.get("household_no") and changed["household_no"] != household.household_no \
                 and (other := await uow.households.find_by_number(changed["household_no"])):
             raise HouseholdNumberTaken(changed["household_no"], other.id)
@@ -164,7 +174,8 @@ async def amend_household(uow: RegistryUow, household_id: uuid.UUID, request: Ho
         uow.record(HouseholdUpdated(**household_base(household), changed=sorted(changed),
                                     labour_type=household.labour_type, poverty_causes=household.poverty_causes,
                                     guarantee_type=household.guarantee_type,
-                                    values={k: v for k, v in changed.items() if k not in PERSONAL_FIELDS}),
+                                    values={k: v for k, v in changed.items() if k not in PERSONAL_FIELDS},
+                                    previous_village_code=previous_village if "village_code" in changed else None),
                    subject=household.id, division=household.village_code, actor=actor.sub)
         await uow.commit()
         members = await _members_after(uow, household.id)

@@ -32,6 +32,8 @@ class ImportJob(Base):
     bytes_read: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     households_created: Mapped[int] = mapped_column(sa.Integer, default=0)
     households_unchanged: Mapped[int] = mapped_column(sa.Integer, default=0)
+    households_updated: Mapped[int] = mapped_column(sa.Integer, default=0)
+    """Household numbers already registered with other data: the household was updated."""
     households_rejected: Mapped[int] = mapped_column(sa.Integer, default=0)
     persons_created: Mapped[int] = mapped_column(sa.Integer, default=0)
     rows_rejected: Mapped[int] = mapped_column(sa.Integer, default=0)

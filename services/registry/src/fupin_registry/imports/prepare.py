@@ -238,7 +238,7 @@ def _member(row: dict[str, str]) -> MemberDraft:
         employment=_code("employment", row.get("employment", "")))
 
 
-def _error(row: int, field_name: str | None, reason: str, household_no: str | None) -> RowError:
+def row_error(row: int, field_name: str | None, reason: str, household_no: str | None) -> RowError:
     column = layout.BY_FIELD[field_name].header if field_name in layout.BY_FIELD else field_name
     return RowError(row, column, reason, household_no)
 
@@ -250,7 +250,7 @@ def prepare(group: list[tuple[int, dict[str, str], list[str]]], ctx: Context) ->
     errors: list[RowError] = []
 
     def fail(row: int, field_name: str | None, reason: str) -> None:
-        errors.append(_error(row, field_name, reason, household_no or None))
+        errors.append(row_error(row, field_name, reason, household_no or None))
 
     # household columns: from the first row; later rows may repeat them or leave them empty
     for number, row, _ in group[1:]:

@@ -44,5 +44,12 @@ class ImportRepository:
         return list((await self.session.scalars(query.order_by(ImportRowError.id).limit(limit + 1))).all())
 
     async def unfinished(self) -> list[ImportJob]:
+        """Queued or interrupted jobs of spooled files (a generated load, without a file, is resumed by its loader)."""
         return list((await self.session.scalars(select(ImportJob).where(
-            ImportJob.status.in_(("queued", "running"))).order_by(ImportJob.id))).all())
+            ImportJob.status.in_(("queued", "running")), ImportJob.spool_path.is_not(None))
+            .order_by(ImportJob.id))).all())
+
+    async def latest(self, *, file_format: str, sha256: str) -> ImportJob | None:
+        """The most recent job of this content."""
+        return await self.session.scalar(select(ImportJob).where(
+            ImportJob.file_format == file_format, ImportJob.sha256 == sha256).order_by(ImportJob.id.desc()).limit(1))

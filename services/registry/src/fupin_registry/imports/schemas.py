@@ -37,6 +37,8 @@ class ImportRead(BaseModel):
     households_created: int
     households_unchanged: int
     """Already imported with the same rows: nothing written."""
+    households_updated: int
+    """Already registered with other data: the household was updated (with its events)."""
     households_rejected: int
     persons_created: int
     rows_rejected: int
@@ -55,7 +57,8 @@ class ImportRead(BaseModel):
         return cls(id=job.id, status=job.status, filename=job.filename, file_format=job.file_format,
                    size_bytes=job.size_bytes, sha256=job.sha256, division=job.division, progress=round(progress, 4),
                    rows_read=job.rows_read, households_created=job.households_created,
-                   households_unchanged=job.households_unchanged, households_rejected=job.households_rejected,
+                   households_unchanged=job.households_unchanged, households_updated=job.households_updated,
+                   households_rejected=job.households_rejected,
                    persons_created=job.persons_created, rows_rejected=job.rows_rejected, error_count=job.error_count,
                    errors=[RowErrorRead.of(e) for e in errors], failure=job.failure, created_at=job.created_at,
                    started_at=job.started_at, finished_at=job.finished_at)

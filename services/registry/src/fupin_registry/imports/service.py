@@ -6,7 +6,8 @@ households, members, yearly records, their outbox rows, the job's counters and t
 commits in one transaction. A household is all or nothing; a row error names the row (the header is
 row 1), the column and the reason. Household numbers already imported with the same rows are counted
 ``unchanged`` and nothing is written, so re-importing a file changes nothing, and a job interrupted by a
-restart resumes after its last committed batch.
+restart resumes after its last committed batch. A household number already registered with other data
+updates that household, with its events (``imports/changes.py`` decides what changes).
 """
 from __future__ import annotations
 
@@ -20,19 +21,28 @@ import uuid
 import zlib
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from fupin_registry import codelists
 from fupin_registry.db import RegistryUow
+from fupin_registry.households.errors import HouseholdNotFound
+from fupin_registry.households.models import Household, Member
+from fupin_registry.households.service import PERSONAL_FIELDS, household_base, member_event_fields
+from fupin_registry.imports import changes as ch
 from fupin_registry.imports import prepare as p
 from fupin_registry.imports import reader
 from fupin_registry.imports.bulk import BulkWriter
 from fupin_registry.imports.pipeline import (BATCH_PERSONS, Batch, Source, End, next_batch, produce,
                                              produce_in_process)
 from fupin_registry.imports.models import ImportJob
+from fupin_registry.records.models import HouseholdGuarantee, HouseholdIncome
 from fupin_shared.auth import mask_id_number
+from fupin_shared.contracts.registry import (GuaranteesAssessed, HouseholdUpdated, IncomeRecorded, MemberAdded,
+                                             MemberLeft, MemberUpdated)
 from fupin_shared.db import utc_now, uuid7
 
 log = logging.getLogger(__name__)
@@ -60,7 +70,7 @@ async def create_job(uow: RegistryUow, *, path: Path, filename: str, division: s
         job = ImportJob(id=job_id or uuid7(), division=division, actor=actor, filename=filename[:255],
                         file_format=file_format, size_bytes=size, sha256=digest, spool_path=str(path),
                         status="queued", rows_read=0, bytes_read=0, households_created=0, households_unchanged=0,
-                        households_rejected=0, persons_created=0, rows_rejected=0, error_count=0)
+                        households_updated=0, households_rejected=0, persons_created=0, rows_rejected=0, error_count=0)
         uow.imports.add(job)
         await uow.commit()
     return job
@@ -126,7 +136,7 @@ async def _run(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
         if job is None or job.status in ("done", "failed"):
             return job
         job.status, job.started_at = "running", job.started_at or utc_now()
-        villages = frozenset(await uow.divisions.all_village_codes())
+        villages = await uow.divisions.known_villages()
         lines = {line.year: line.household_line_fen for line in await uow.lines.all()}
         await uow.commit()
     ctx = p.Context(villages=villages, division=job.division, actor=job.actor, today=utc_now().date(), lines=lines)
@@ -162,7 +172,7 @@ async def _run(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
             item = await loop.run_in_executor(None, next_batch, out, process)
             if isinstance(item, End):
                 return await _finish(uow_factory, job_id, failure=item.failure)
-            job = await _commit_batch(uow_factory, job_id, item)
+            job = await _commit_batch(uow_factory, job_id, item, ctx.lines)
             if outbox_signal is not None:
                 outbox_signal.set()
             if on_batch is not None:
@@ -182,10 +192,11 @@ async def _run(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, *,
             handle.close()
 
 
-async def _commit_batch(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, batch: Batch) -> ImportJob:
+async def _commit_batch(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, batch: Batch,
+                        lines: dict[int, int]) -> ImportJob:
     for attempt in range(3):
         try:
-            return await _try_batch(uow_factory, job_id, batch)
+            return await _try_batch(uow_factory, job_id, batch, lines)
         except Exception as exc:  # a concurrent API registration of the same person or number
             if attempt == 2 or "unique" not in str(exc).lower():
                 raise
@@ -193,15 +204,24 @@ async def _commit_batch(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUI
     raise AssertionError("unreachable")
 
 
-async def _try_batch(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, batch: Batch) -> ImportJob:
+async def _try_batch(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, batch: Batch,
+                     lines: dict[int, int]) -> ImportJob:
     errors = list(batch.errors)
     rejected_households, rejected_rows = batch.rejected_households, batch.rejected_rows
-    created = unchanged = persons = 0
+    created = unchanged = updated = persons = 0
+
+    def reject(prepared: p.Prepared, *refusals: p.RowError) -> None:
+        nonlocal rejected_households, rejected_rows
+        errors.extend(refusals)
+        rejected_households += 1
+        rejected_rows += len(prepared.rows)
+
     async with uow_factory() as uow:
         writer = BulkWriter(uow.session)
         job = await uow.session.get(ImportJob, job_id)
         existing = await writer.registered([b.household_no for b in batch.prepared])
         fresh: list[p.Prepared] = []
+        known_changed: list[tuple[p.Prepared, uuid.UUID]] = []
         seen: set[str] = set()
         for prepared in batch.prepared:
             number = prepared.household_no
@@ -209,21 +229,29 @@ async def _try_batch(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, 
             if known is not None and known[1] == prepared.digest:
                 unchanged += 1
                 continue
-            if known is not None or number in seen:
-                reason = (f"household number already registered (household {known[0]}) with other data; change it "
-                          "through the API") if known is not None else "household number appears twice in the file"
-                errors.append(p.RowError(prepared.rows[0], "户编号", reason, number))
-                rejected_households += 1
-                rejected_rows += len(prepared.rows)
+            if number in seen:
+                reject(prepared, p.RowError(prepared.rows[0], "户编号", "household number appears twice in the file",
+                                            number))
                 continue
             seen.add(number)
-            fresh.append(prepared)
-        active = await writer.active([n for b in fresh for n, _ in b.id_numbers])
+            if known is not None:
+                known_changed.append((prepared, known[0]))
+            else:
+                fresh.append(prepared)
+        updates: list[tuple[p.Prepared, _Stored, ch.Changes]] = []
+        for prepared, household_id in known_changed:
+            found = await _changes_of(uow, prepared, household_id, job.division)
+            if isinstance(found, p.RowError):
+                reject(prepared, found)
+            else:
+                updates.append((prepared, *found))
+        joining = [m["id_number"] for *_, change in updates for m in change.added]
+        active = await writer.active([n for b in fresh for n, _ in b.id_numbers] + joining)
         in_batch: dict[str, str] = {}
-        accepted: list[p.Prepared] = []
-        for prepared in fresh:
+
+        def clashes_of(prepared: p.Prepared, numbers: list[tuple[str, int]]) -> list[p.RowError]:
             clashes = []
-            for number, row in prepared.id_numbers:
+            for number, row in numbers:
                 if number in active:
                     other_id, other_no = active[number]
                     clashes.append(p.RowError(row, "证件号码", f"{mask_id_number(number)} is already an active member "
@@ -232,10 +260,22 @@ async def _try_batch(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, 
                 elif number in in_batch:
                     clashes.append(p.RowError(row, "证件号码", f"{mask_id_number(number)} is already in household "
                                               f"{in_batch[number]} of this file", prepared.household_no))
-            if clashes:
-                errors.extend(clashes)
-                rejected_households += 1
-                rejected_rows += len(prepared.rows)
+            return clashes
+
+        for prepared, stored_household, change in updates:
+            rows = dict(prepared.id_numbers)
+            added = {m["id_number"] for m in change.added}
+            if clashes := clashes_of(prepared, [(n, rows[n]) for n in rows if n in added]):
+                reject(prepared, *clashes)
+                continue
+            in_batch.update({number: prepared.household_no for number in rows})
+            _apply_changes(uow, stored_household, prepared, change, actor=job.actor, lines=lines)
+            updated += 1
+            persons += len(change.added)
+        accepted: list[p.Prepared] = []
+        for prepared in fresh:
+            if clashes := clashes_of(prepared, prepared.id_numbers):
+                reject(prepared, *clashes)
                 continue
             for number, _ in prepared.id_numbers:
                 in_batch[number] = prepared.household_no
@@ -252,12 +292,120 @@ async def _try_batch(uow_factory: Callable[[], RegistryUow], job_id: uuid.UUID, 
         job.bytes_read = max(job.bytes_read, batch.bytes_read)
         job.households_created += created
         job.households_unchanged += unchanged
+        job.households_updated += updated
         job.households_rejected += rejected_households
         job.persons_created += persons
         job.rows_rejected += rejected_rows
         job.error_count += len(errors)
         await uow.commit()
     return job
+
+
+_HOUSEHOLD_STORED = (*ch.HOUSEHOLD_FIELDS, *ch.LIFECYCLE_FIELDS, "head_id_number")
+
+
+@dataclass
+class _Stored:
+    """A registered household as a re-import finds it: its active members and the file year's records."""
+
+    household: Household
+    members: list[Member]
+    income: HouseholdIncome | None
+    guarantee: HouseholdGuarantee | None
+
+
+async def _changes_of(uow: RegistryUow, prepared: p.Prepared, household_id: uuid.UUID, division: str
+                      ) -> tuple[_Stored, ch.Changes] | p.RowError:
+    """The stored household of a re-imported number and what the file changes in it."""
+    try:
+        household = await uow.households.get(household_id, within=division)
+    except HouseholdNotFound:
+        return p.RowError(prepared.rows[0], "户编号", f"household number already registered (household "
+                          f"{household_id}) outside your division", prepared.household_no)
+    stored = _Stored(household, [m for m in await uow.members.of_household(household_id) if m.active], None, None)
+    if prepared.income is not None:
+        year = prepared.income[p.INCOME_COLUMNS.index("year")]
+        stored.income = await uow.records.income(household_id, year)
+        stored.guarantee = await uow.records.guarantee(household_id, year)
+    found = ch.changes(
+        prepared, {name: getattr(household, name) for name in _HOUSEHOLD_STORED},
+        [{name: getattr(m, name) for name in ("id_number", *ch.MEMBER_FIELDS)} for m in stored.members],
+        None if stored.income is None else {name: getattr(stored.income, name) for name in ch.INCOME_FIELDS},
+        None if stored.guarantee is None else {name: getattr(stored.guarantee, name) for name in ch.GUARANTEE_FIELDS})
+    if isinstance(found, p.RowError):
+        return found
+    return stored, found
+
+
+def _apply_changes(uow: RegistryUow, stored: _Stored, prepared: p.Prepared, change: ch.Changes, *, actor: str,
+                   lines: dict[int, int]) -> None:
+    """Write a re-imported household's changes and their events (in the batch's transaction)."""
+    now = utc_now()
+    household, members = stored.household, stored.members
+    previous_village = household.village_code
+    for name, value in change.household.items():
+        setattr(household, name, value)
+    if "poverty_causes" in change.household:
+        household.cause_mask = codelists.cause_mask(household.poverty_causes)
+    household.persons = len(members) - len(change.left) + len(change.added)
+    household.import_hash = prepared.digest
+    household.updated_at = now
+
+    def record(event: Any) -> None:
+        uow.record(event, subject=household.id, division=household.village_code, actor=actor)
+
+    if change.household:
+        record(HouseholdUpdated(**household_base(household), changed=sorted(change.household),
+                                labour_type=household.labour_type, poverty_causes=household.poverty_causes,
+                                guarantee_type=household.guarantee_type,
+                                values={k: v for k, v in change.household.items() if k not in PERSONAL_FIELDS},
+                                previous_village_code=previous_village
+                                if "village_code" in change.household else None))
+    by_number = {m.id_number: m for m in members}
+    for number in change.left:
+        member = by_number[number]
+        member.active, member.left_on, member.left_reason = False, now.date(), ch.LEAVE_REASON
+        member.updated_at = now
+        record(MemberLeft(**household_base(household), **member_event_fields(member), reason=ch.LEAVE_REASON))
+    for number, fields in change.updated.items():
+        member = by_number[number]
+        for name, value in fields.items():
+            setattr(member, name, value)
+        member.updated_at = now
+        if member.relation == "head" and "name" in fields:
+            household.head_name = member.name
+        record(MemberUpdated(**household_base(household), **member_event_fields(member), changed=sorted(fields)))
+    for values in change.added:
+        member = Member(**{k: v for k, v in values.items() if k not in ("id", "household_id", "version", "created_at",
+                                                                        "updated_at")},
+                        id=uuid7(), household_id=household.id, version=1)
+        uow.members.add(member)
+        record(MemberAdded(**household_base(household), **member_event_fields(member)))
+    if change.income is not None:
+        values = {k: v for k, v in change.income.items() if k not in ("household_id", "year", "version", "recorded_at")}
+        income = _set_record(uow, stored.income, HouseholdIncome, household.id, change.income["year"], values)
+        record(IncomeRecorded(**household_base(household), year=income.year, per_capita_income_fen=income.per_capita_fen,
+                              line_fen=lines.get(income.year, 0), labour_capacity=household.labour_type != "no_labour",
+                              disposable_fen=income.disposable_fen, members_counted=income.persons))
+    if change.guarantee is not None:
+        values = {k: v for k, v in change.guarantee.items()
+                  if k not in ("household_id", "year", "version", "assessed_at")}
+        guarantee = _set_record(uow, stored.guarantee, HouseholdGuarantee, household.id, change.guarantee["year"],
+                                values)
+        record(GuaranteesAssessed(**household_base(household), year=guarantee.year, compliant=guarantee.compliant,
+                                  **{k: values[k] for k in ch.GUARANTEE_FIELDS}))
+
+
+def _set_record(uow: RegistryUow, record: Any, model: Any, household_id: uuid.UUID, year: int,
+                values: dict[str, Any]) -> Any:
+    """The year's record changed in place, or added when the household had none for that year."""
+    if record is None:
+        record = model(household_id=household_id, year=year, version=1, **values)
+        uow.records.add(record)
+    else:
+        for name, value in values.items():
+            setattr(record, name, value)
+    return record
 
 
 def _errors_table() -> Any:

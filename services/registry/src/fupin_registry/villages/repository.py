@@ -17,6 +17,9 @@ class VillageRepository:
     async def record(self, village_code: str, year: int) -> VillageRecord | None:
         return await self.session.get(VillageRecord, (village_code, year))
 
+    async def all_records(self) -> list[VillageRecord]:
+        return list((await self.session.scalars(select(VillageRecord))).all())
+
     async def records(self, village_code: str) -> list[VillageRecord]:
         return list((await self.session.scalars(select(VillageRecord).where(
             VillageRecord.village_code == village_code).order_by(VillageRecord.year))).all())
