@@ -15,7 +15,7 @@ class MonitoringSettings(ServiceSettings):
     """Most events per projection transaction: bounded, so a view under load commits (and shows its
     events) often rather than in ever larger batches; a batch costs a few dozen statements whatever
     its size."""
-    view_batch_wait_seconds: float = 0.05
+    view_batch_wait_seconds: float = 0.02
     """How long a batch may gather more events after its first one arrived."""
     registry_url: str = ""
     """Base URL of the registry API, for reconciliation and the dashboard's division names

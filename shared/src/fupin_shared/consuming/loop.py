@@ -29,7 +29,6 @@ from fupin_shared.events import Envelope
 log = logging.getLogger(__name__)
 
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
-CLAIM_CHUNK = 500  # rows per INSERT … ON CONFLICT DO NOTHING RETURNING (5 parameters each)
 
 APPLIED = Counter("fupin_consumer_events_total", "Events applied by consumer groups", ["group", "outcome"])
 LAG = Gauge("fupin_consumer_lag_events", "Events published but not yet committed by the group", ["group"])
@@ -165,10 +164,8 @@ async def claim_events(session: AsyncSession, table: Any, group: str, events: Se
     now = utc_now()
     rows = list({e.id: {"consumer_group": group, "event_id": e.id, "type": e.type, "processed_at": now,
                         "error": error} for e in events}.values())
-    claimed: set[Any] = set()
-    for start in range(0, len(rows), CLAIM_CHUNK):
-        statement = (insert(table).values(rows[start:start + CLAIM_CHUNK])
-                     .on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
-                     .returning(table.c.event_id))
-        claimed.update((await session.execute(statement)).scalars())
-    return claimed
+    # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs of a cached statement
+    # ("insertmanyvalues"), instead of compiling a new VALUES list for every batch
+    statement = (insert(table).on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
+                 .returning(table.c.event_id))
+    return set((await session.execute(statement, rows)).scalars()) if rows else set()

@@ -48,7 +48,7 @@ OnBatch = Callable[[BatchResult, list[Envelope]], Awaitable[None]]
 
 class ViewConsumer:
     def __init__(self, *, group: str, topics: Sequence[str], transport: Transport, engine: AsyncEngine,
-                 processed_table: sa.Table, projector: Projector, batch_size: int = 500, max_wait: float = 0.05,
+                 processed_table: sa.Table, projector: Projector, batch_size: int = 500, max_wait: float = 0.02,
                  processed_group: str | None = None, on_batch: OnBatch | None = None,
                  idle: Callable[[], Awaitable[None]] | None = None) -> None:
         self.group = group
