@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -34,7 +35,7 @@ def create_embedded_app(*, load_demo: bool = True) -> FastAPI:
         async with contextlib.AsyncExitStack() as stack:
             for sub in apps.values():
                 await stack.enter_async_context(sub.router.lifespan_context(sub))
-            demo_task = asyncio.create_task(_load_demo(apps), name="demo-data") if load_demo else None
+            demo_task = asyncio.create_task(load_demos(apps), name="demo-data") if load_demo else None
             try:
                 yield
             finally:
@@ -61,13 +62,32 @@ def create_embedded_app(*, load_demo: bool = True) -> FastAPI:
     return root
 
 
-async def _load_demo(apps: dict[str, FastAPI]) -> None:
-    """Each service that ships demo data loads it once (idempotent), registry first."""
+DRAIN_SECONDS = 1800.0
+"""How long a service's demo events may take to be published before the next demo starts anyway."""
+
+
+async def load_demos(apps: dict[str, FastAPI]) -> None:
+    """Each service that ships demo data loads it once (idempotent), registry first. The next
+    service's demo starts once this one's events are all published (its relay has drained its
+    outbox), so a loader that waits for the earlier demos to flow through its consumers (monitoring
+    freezing the year-end snapshots) finds every one of their events on the bus."""
     for name, sub in apps.items():
         demo = service_module(name, "demo")
         if demo is None:
             continue
+        runtime = sub.state.runtime
         try:
-            await demo.load_demo(sub.state.runtime)
+            await demo.load_demo(runtime)
         except Exception:  # noqa: BLE001 - the platform stays up without demo data
             log.exception("demo data for %s failed", name)
+        await _published(name, runtime)
+
+
+async def _published(name: str, runtime, *, limit: float = DRAIN_SECONDS) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + limit
+    while (pending := await runtime.relay.pending_count()) > 0:
+        if time.monotonic() > deadline:
+            log.warning("demo data for %s: %d events still unpublished after %.0f s", name, pending, limit)
+            return
+        runtime.relay.signal.set()
+        await asyncio.sleep(0.2)

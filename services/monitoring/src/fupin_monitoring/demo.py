@@ -1,7 +1,12 @@
 """Demo data for ``make run``: monitoring owns no source data — its view fills from the other
-services' demo events. Once they have flowed (the view has been quiet for a few seconds), the
-year-end snapshots of 2018 and 2019 are frozen and published, as the city would at each year end.
-Idempotent: a frozen year is skipped."""
+services' demo events. Once they have all flowed through the view, the year-end snapshots of 2018
+and 2019 are frozen and published, as the city would at each year end (assessment scores from them,
+so a snapshot frozen early would score every county on empty figures).
+
+"Flowed" is known, not guessed from a quiet spell: the platform starts this loader once the other
+services' demo events are all published (their relays have drained their outboxes, registry first —
+``fupin_platform.embedded.load_demos``), so the view holds the registry's demo when its consumer
+group has nothing left to read on the source topics. Idempotent: a frozen year is skipped."""
 from __future__ import annotations
 
 import asyncio
@@ -17,23 +22,18 @@ from fupin_shared.auth.principal import CITY, Principal
 log = logging.getLogger(__name__)
 
 DEMO_YEARS = (2018, 2019)
-QUIET_SECONDS = 3.0
 MAX_WAIT_SECONDS = 1800.0
 DEMO_ACTOR = Principal(sub="demo-year-end", client_id="demo-year-end",
                        scopes=frozenset({"monitoring:read", "monitoring:write"}), division=CITY)
 
 
-async def wait_until_quiet(runtime: Any, *, quiet: float = QUIET_SECONDS, limit: float = MAX_WAIT_SECONDS) -> int | None:
-    """Wait until the view has taken in every event published so far and nothing new came for
-    ``quiet`` seconds; returns how many events it has applied (None if it never got there)."""
+async def wait_until_caught_up(runtime: Any, *, limit: float = MAX_WAIT_SECONDS) -> int | None:
+    """Wait until the view has applied every event published on its source topics so far; returns
+    how many events it has applied (None if it did not get there within ``limit`` seconds)."""
     deadline = time.monotonic() + limit
-    last_seen, since = -1, time.monotonic()
     while time.monotonic() < deadline:
         view = runtime.extras.get("view")
-        seen = view.seen_total if view is not None else -1
-        if seen != last_seen or view is None or not view.caught_up.is_set():
-            last_seen, since = seen, time.monotonic()
-        elif time.monotonic() - since >= quiet:
+        if view is not None and await view.holds_everything():
             return view.applied_total
         await asyncio.sleep(0.25)
     return None
@@ -48,7 +48,7 @@ async def load_demo(runtime: Any) -> None:
         log.info("monitoring demo: snapshots %s already frozen", DEMO_YEARS)
         return
     log.info("monitoring demo: waiting for the other services' demo events to reach the view")
-    applied = await wait_until_quiet(runtime)
+    applied = await wait_until_caught_up(runtime)
     if applied is None:
         log.warning("monitoring demo: the view was still catching up after %.0f s; snapshots %s not frozen "
                     "(freeze them later with `fupin monitoring freeze YEAR`)", MAX_WAIT_SECONDS, missing)

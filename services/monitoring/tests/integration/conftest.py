@@ -54,11 +54,7 @@ class Monitoring:
     async def settled(self) -> None:
         view = await self.view()
 
-        async def done() -> bool:
-            sub = view.subscription
-            return sub is not None and await sub.lag() == 0 and not view._busy.locked()
-
-        await eventually(done, timeout=30, message="the view did not catch up")
+        await eventually(view.holds_everything, timeout=30, message="the view did not catch up")
 
     async def overview(self, **params: Any) -> dict[str, Any]:
         response = await self.client.get("/v1/overview", params=params, headers=self.auth())

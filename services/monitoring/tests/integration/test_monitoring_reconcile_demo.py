@@ -1,6 +1,7 @@
 """Reconciliation against the registry's own API, and the demo's year-end freeze."""
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import date
 
@@ -14,8 +15,10 @@ from fupin_monitoring.reconcile import client_for, reconcile
 from fupin_registry.app import MIGRATIONS as REGISTRY_MIGRATIONS
 from fupin_registry.app import create_app as create_registry
 from fupin_registry.settings import RegistrySettings
+from fupin_platform.embedded import load_demos
 from fupin_shared.bus import InProcessTransport
-from fupin_shared.testing import ServiceHarness, mint_token
+from fupin_shared.outbox.relay import Relay
+from fupin_shared.testing import ServiceHarness, eventually, mint_token
 
 pytestmark = pytest.mark.pg
 
@@ -61,7 +64,6 @@ async def test_reconcile_finds_no_drift_then_reports_a_tampered_figure(migrated_
                 report = await reconcile(monitoring.runtime.engine, registry=client, funds=None, settle=0)
                 return not [d for d in report.drift if d.figure.startswith(("households:", "persons:"))]
 
-            from fupin_shared.testing import eventually
             await eventually(households_match, timeout=20, message="the view never matched the registry")
             report = await reconcile(monitoring.runtime.engine, registry=client, funds=None, settle=0)
             assert report.compared["registry"] > 0 and report.requests >= 2
@@ -87,3 +89,47 @@ async def test_the_demo_freezes_2018_and_2019_once_the_events_have_flowed(monito
     await load_demo(monitoring.runtime)  # idempotent: nothing refrozen
     again = (await monitoring.client.get("/v1/snapshots/2019", headers=monitoring.auth())).json()
     assert again["snapshot_id"] == first["snapshot_id"]
+
+
+async def test_the_demo_freezes_only_once_the_registry_demo_has_flowed_through_the_view(
+        migrated_pg, start_monitoring, key_file, tmp_path) -> None:  # noqa: ANN001
+    """The registry's relay is held back, so its events wait in its outbox longer than any quiet
+    spell: the year-end freeze waits for them (the platform starts monitoring's demo once the
+    registry's outbox is published; the view then holds all of it) instead of freezing empty figures."""
+    transport = InProcessTransport()
+    registry = ServiceHarness(create_registry, RegistrySettings(
+        database_url=await migrated_pg(REGISTRY_MIGRATIONS), auth_key_file=key_file, data_dir=tmp_path, bus="memory",
+        demo_households=0), transport=transport)
+    from fupin_monitoring.app import MIGRATIONS
+
+    async with registry.running(), start_monitoring(await migrated_pg(MIGRATIONS), transport=transport) as monitoring:
+        held = registry.runtime.relay
+        held.stop()
+        relay_task = next(t for t in registry.runtime.tasks if t.get_name() == "relay")
+        await eventually(lambda: _done(relay_task), timeout=10, message="the registry relay did not stop")
+        writer = registry.auth(scopes=["registry:read", "registry:write"])
+        for serial in range(3):
+            await register(registry.client, writer, serial)
+        demo = asyncio.create_task(load_demos({"registry": registry.app, "monitoring": monitoring.h.app}))
+        await monitoring.settled()  # the view holds everything on the bus: nothing of the registry's yet
+        with pytest.raises(TimeoutError):  # longer than the quiet spell the freeze used to wait for
+            await asyncio.wait_for(asyncio.shield(demo), timeout=4)
+        assert (await monitoring.client.get("/v1/snapshots", headers=monitoring.auth())).json() == []
+        relay = Relay(service="registry", engine=registry.runtime.engine, transport=transport,
+                      outbox_model=registry.runtime.definition.infra.Outbox, topic=registry.settings.topic())
+        relay_task = asyncio.create_task(relay.run())
+        try:
+            await asyncio.wait_for(demo, timeout=60)
+        finally:
+            relay.stop()
+            await relay_task
+        async with registry.runtime.engine.connect() as conn:
+            registry_events = (await conn.execute(sa.text("SELECT count(*) FROM outbox"))).scalar_one()
+        frozen = (await monitoring.client.get("/v1/snapshots/2019", headers=monitoring.auth())).json()
+        assert registry_events > 0 and frozen["events_applied"] >= registry_events
+        overview = await monitoring.overview()
+        assert overview["households_total"] == 3
+
+
+async def _done(task: asyncio.Task) -> bool:
+    return task.done()

@@ -229,6 +229,15 @@ class ViewConsumer:
         self.last_applied_monotonic = time.monotonic()
         LAG_MS.labels(self.group).set(self.last_lag_ms)
 
+    async def holds_everything(self) -> bool:
+        """True when every event on the source topics has been applied and committed by now: the
+        consumer is subscribed, between batches, and the bus reports nothing left for the group."""
+        subscription = self.subscription
+        if subscription is None or self.stopped or self._busy.locked():
+            return False
+        seen = self.seen_total
+        return await subscription.lag() == 0 and self.seen_total == seen and not self._busy.locked()
+
     async def pause(self) -> None:
         """Stop between batches (used by the rebuild to swap tables under a quiet view)."""
         self.stop()
