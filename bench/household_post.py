@@ -27,7 +27,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -97,43 +96,20 @@ def body(k: int) -> bytes:
     }, ensure_ascii=False).encode()
 
 
-async def _client(port: int, path: str, token: str, deadline: float, keys, latencies: list[float],  # noqa: ANN001
-                  statuses: dict[int, int]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < deadline:
-            payload = body(next(keys))
-            request = (f"POST {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n"
-                       f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n").encode() + payload
-            started = time.perf_counter()
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head[9:12])
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            await reader.readexactly(length)
-            latencies.append(time.perf_counter() - started)
-            statuses[status] = statuses.get(status, 0) + 1
-    finally:
-        writer.close()
-
-
 async def load(port: int, path: str, token: str, concurrency: int, duration: float, first_key: int) -> dict:
     import itertools
 
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
+    from bench.loadclient import load as run
+
     keys = itertools.count(first_key)
-    started = time.perf_counter()
-    deadline = started + duration
-    await asyncio.gather(*(_client(port, path, token, deadline, keys, latencies, statuses)
-                           for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "statuses": statuses, "last_key": next(keys),
-            "p50_ms": latencies[len(latencies) // 2] * 1000, "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000}
+
+    def next_request() -> bytes:
+        payload = body(next(keys))
+        return (f"POST {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n").encode() + payload
+
+    result = await run(port, [next_request] * concurrency, duration)
+    return {**result, "last_key": next(keys)}
 
 
 def run_load(port: int, path: str, token: str, concurrency: int, duration: float, first_key: int) -> dict:

@@ -96,39 +96,16 @@ def serve(kind: str, port: int, url: str, key_file: str) -> None:
                 http="httptools", lifespan="on")
 
 
-async def _client(port: int, paths: list[str], token: str, deadline: float, latencies: list[float],
-                  statuses: dict[int, int], rng: random.Random) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < deadline:
-            request = (f"GET {rng.choice(paths)} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n"
-                       "Accept-Encoding: identity\r\n\r\n").encode()
-            started = time.perf_counter()
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head[9:12])
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            await reader.readexactly(length)
-            latencies.append(time.perf_counter() - started)
-            statuses[status] = statuses.get(status, 0) + 1
-    finally:
-        writer.close()
-
-
 async def load(port: int, paths: list[str], token: str, concurrency: int, duration: float) -> dict:
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    started = time.perf_counter()
-    deadline = started + duration
-    await asyncio.gather(*(_client(port, paths, token, deadline, latencies, statuses, random.Random(i))
-                           for i in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "statuses": statuses,
-            "p50_ms": latencies[len(latencies) // 2] * 1000, "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000}
+    from bench.loadclient import load as run
+
+    def client(rng: random.Random):  # noqa: ANN202
+        def next_request() -> bytes:
+            return (f"GET {rng.choice(paths)} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n"
+                    "Accept-Encoding: identity\r\n\r\n").encode()
+        return next_request
+
+    return await run(port, [client(random.Random(i)) for i in range(concurrency)], duration)
 
 
 def run_load(port: int, paths_file: Path, token: str, concurrency: int, duration: float) -> dict:

@@ -28,3 +28,9 @@ def test_get_benchmark_smoke():
                   "--concurrency", "4")
     result = json.loads(stdout[stdout.index("{"):])
     assert result["fupin"]["rps"] > 0 and result["baseline"]["rps"] > 0 and result["ratio"] > 0
+
+
+def test_post_benchmark_smoke():
+    stdout = _run("bench.household_post", "--duration", "1", "--rounds", "1", "--concurrency", "4")
+    result = json.loads(stdout[stdout.index("{"):])
+    assert result["fupin"]["rps"] > 0 and result["baseline"]["rps"] > 0 and result["ratio"] > 0
