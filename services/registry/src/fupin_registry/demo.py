@@ -16,6 +16,7 @@ from fupin_registry.db import RegistryUow
 from fupin_registry.households.models import Household
 from fupin_registry.imports import service as imports
 from fupin_registry.imports.models import ImportJob
+from fupin_registry.imports.pipeline import BATCH_PERSONS
 from fupin_registry.signals.demo import load_demo_signals
 from fupin_registry.villages import service as villages
 from fupin_registry.villages.errors import VillageExitConditionsUnmet
@@ -37,7 +38,7 @@ ACTOR = Principal(sub="demo-data", client_id="demo-data", scopes=frozenset({"reg
 
 async def load_generated(uow_factory: Callable[[], RegistryUow], *, households: int, seed: int,
                          on_batch: Callable[[ImportJob], Awaitable[None] | None] | None = None,
-                         outbox_signal: Any = None) -> ImportJob:
+                         outbox_signal: Any = None, batch_persons: int = BATCH_PERSONS) -> ImportJob:
     """Generate ``households`` from ``seed`` and import them through the bulk path as one job. Each
     batch commits on its own: an interrupted load of the same data set resumes its job after the last
     committed batch (the generator is deterministic, so the rows before it are skipped, not re-read)."""
@@ -56,6 +57,7 @@ async def load_generated(uow_factory: Callable[[], RegistryUow], *, households: 
             job.status, job.failure, job.finished_at = "running", None, None
         await uow.commit()
     result = await imports.run_job(uow_factory, job.id, on_batch=on_batch, outbox_signal=outbox_signal,
+                                   batch_persons=batch_persons,
                                    source=imports.Source(kind="demo", seed=seed, households=households))
     assert result is not None
     return result
