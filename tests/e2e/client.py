@@ -5,9 +5,13 @@ HTTP, read JSON. No imports from the services.
 """
 from __future__ import annotations
 
+import os
 import random
+import socket
 import subprocess
 import uuid
+from collections import defaultdict
+from datetime import UTC, datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FUPIN = ROOT / ".venv" / "bin" / "fupin"
 STACK = ROOT / "deploy" / "local" / "stack.sh"
 PORTS = {"registry": 8001, "funds": 8002, "tasks": 8003, "assessment": 8004, "monitoring": 8005}
+CITY, GUANGNING, HUAIJI = "441200000000", "441223000000", "441224000000"
+"""The city, the county of the `county-officer` demo client (广宁县), and a neighbouring county (怀集县)."""
 
 _GB11643_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _GB11643_CHECK = "10X98765432"
@@ -30,6 +36,31 @@ def id_number(*, area: str = "441223", birth: str | None = None) -> str:
     return body + _GB11643_CHECK[sum(int(d) * w for d, w in zip(body, _GB11643_WEIGHTS)) % 11]
 
 
+def wrong_check_digit(number: str) -> str:
+    """The same ID number with a check character that GB 11643 refuses."""
+    return number[:17] + next(c for c in _GB11643_CHECK if c != number[17])
+
+
+def birth(low: int, high: int) -> str:
+    """A random birth date (YYYYMMDD) in the years low..high: fixed dates collide across reruns."""
+    return f"{random.randint(low, high)}{random.randint(1, 12):02d}{random.randint(1, 28):02d}"
+
+
+def member(village: str, relation: str, born: str, **attributes: Any) -> dict[str, Any]:
+    """A member body (insured unless told otherwise) with a fresh ID number from the village's area."""
+    return {"name": f"测试{relation}", "relation": relation, "medical_insurance": True,
+            "id_number": id_number(area=village[:6], birth=born), **attributes}
+
+
+def household_body(village: str, *, members: list[dict[str, Any]] | None = None,
+                   **fields: Any) -> dict[str, Any]:
+    """A household with labour capacity: an insured head born 1955-1975 and the given members."""
+    head = member(village, "head", birth(1955, 1975))
+    head.pop("relation")
+    return {"village_code": village, "labour_type": "labour", "poverty_causes": ["illness"], "head": head,
+            "members": members if members is not None else [member(village, "son", birth(1990, 1999))], **fields}
+
+
 def token(client: str = "city-admin", scope: str | None = None) -> str:
     """An access token from the embedded issuer's key file, as `fupin token` prints it."""
     args = [str(FUPIN), "token", "--client", client] + (["--scope", scope] if scope else [])
@@ -39,6 +70,70 @@ def token(client: str = "city-admin", scope: str | None = None) -> str:
 
 def stack(command: str, *, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(STACK), command], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+
+
+def stack_env() -> dict[str, str]:
+    """The environment the stack's services run with (`stack.sh env`), for a `fupin` command run against them."""
+    printed = stack("env")
+    assert printed.returncode == 0, printed.stderr
+    env = dict(os.environ)
+    for line in printed.stdout.splitlines():
+        name, _, value = line.removeprefix("export ").partition("=")
+        env[name] = value
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def villages_by_county(access_token: str) -> dict[str, list[str]]:
+    """Every village the registry knows, by county code."""
+    by_county: dict[str, list[str]] = defaultdict(list)
+    with httpx.Client(base_url=f"http://127.0.0.1:{PORTS['registry']}", timeout=30,
+                      headers={"Authorization": f"Bearer {access_token}"}) as client:
+        cursor = None
+        while True:
+            params = {"level": "village", "limit": 500, **({"cursor": cursor} if cursor else {})}
+            page = client.get("/v1/divisions", params=params)
+            assert page.status_code == 200, page.text
+            for item in page.json()["items"]:
+                by_county[item["code"][:6] + "000000"].append(item["code"])
+            cursor = page.json().get("next_cursor")
+            if not cursor:
+                return dict(by_county)
+
+
+_handed_out: set[str] = set()
+
+
+def fresh_village(villages: dict[str, list[str]], county: str) -> str:
+    """A random village of ``county`` not yet used by this test session (fewer shared counters between tests)."""
+    village = random.choice([v for v in villages[county] if v not in _handed_out] or villages[county])
+    _handed_out.add(village)
+    return village
+
+
+def dci_envelope(*criteria: dict[str, Any]) -> dict[str, Any]:
+    """A DCI social-registry search request with one search_request per ``search_criteria``."""
+    now = datetime.now(UTC).isoformat()
+    return {"header": {"version": "1.0.0", "message_id": uuid.uuid4().hex, "message_ts": now, "action": "search",
+                       "sender_id": "e2e-civil-affairs", "total_count": len(criteria)},
+            "message": {"transaction_id": uuid.uuid4().hex, "search_request": [
+                {"reference_id": f"r-{i}", "timestamp": now, "search_criteria": c} for i, c in enumerate(criteria)]}}
+
+
+def by_id_number(number: str) -> dict[str, Any]:
+    return {"query_type": "idtype-value", "query": {"type": "ID_NUMBER", "value": number}}
+
+
+def expect(response: httpx.Response, status: int) -> Any:
+    """The JSON body of a response that must have ``status`` (the body in the failure message)."""
+    assert response.status_code == status, f"{response.request.method} {response.request.url}: " \
+                                           f"{response.status_code} {response.text}"
+    return response.json() if response.content else None
 
 
 @dataclass
@@ -55,6 +150,14 @@ class StackClient:
                 base_url=f"http://127.0.0.1:{PORTS[name]}", timeout=self.timeout,
                 headers={"Authorization": f"Bearer {self.access_token}"})
         return self._clients[name]
+
+    @property
+    def registry(self) -> httpx.AsyncClient:
+        return self.service("registry")
+
+    @property
+    def monitoring(self) -> httpx.AsyncClient:
+        return self.service("monitoring")
 
     async def aclose(self) -> None:
         for client in self._clients.values():
@@ -82,6 +185,12 @@ class StackClient:
         assert response.status_code == 201, response.text
         return response.json()
 
+    async def register(self, body: dict[str, Any]) -> "Household":
+        """Register ``body`` (201 expected) and follow the household's ETag from there."""
+        response = await self.registry.post("/v1/households", json=body)
+        created = expect(response, 201)
+        return Household(self, created["id"], response.headers["etag"], created)
+
     # monitoring
     async def overview(self, division: str | None = None, year: int | None = None) -> dict[str, Any]:
         params = {k: v for k, v in {"division": division, "year": year}.items() if v is not None}
@@ -89,6 +198,57 @@ class StackClient:
         assert response.status_code == 200, response.text
         return response.json()
 
+    async def dci(self, *criteria: dict[str, Any]) -> list[dict[str, Any]]:
+        """The ``search_response`` list of a DCI search (one per criteria)."""
+        answer = expect(await self.registry.post("/v1/dci/registry/search", json=dci_envelope(*criteria)), 200)
+        assert answer["header"]["action"] == "on-search", answer
+        return answer["message"]["search_response"]
+
+    async def households_with(self, number: str) -> list[dict[str, Any]]:
+        """DCI records of the households that have ``number`` among their members (within the caller's scope)."""
+        [response] = await self.dci(by_id_number(number))
+        assert response["status"] == "succ", response
+        return response["data"]["reg_records"]
+
+    async def alerts(self, **params: Any) -> list[dict[str, Any]]:
+        return expect(await self.monitoring.get("/v1/alerts", params=params), 200)["items"]
+
     async def ready(self, name: str) -> dict[str, Any]:
         response = await self.service(name).get("/readyz")
         return {"status_code": response.status_code, **response.json()}
+
+
+@dataclass
+class Household:
+    """A registry household seen through the API; lifecycle steps follow its ETag (If-Match)."""
+
+    api: StackClient
+    id: str
+    etag: str
+    state: dict[str, Any]
+
+    async def step(self, path: str, body: dict[str, Any], *, status: int = 200) -> dict[str, Any]:
+        response = await self.api.registry.post(f"/v1/households/{self.id}/{path}", json=body,
+                                                 headers={"If-Match": self.etag})
+        result = expect(response, status)
+        if status == 200:
+            self.etag, self.state = response.headers["etag"], result
+        return result
+
+    async def put(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.api.registry.put(f"/v1/households/{self.id}/{path}", json=body)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    async def get(self, **params: Any) -> dict[str, Any]:
+        return expect(await self.api.registry.get(f"/v1/households/{self.id}", params=params), 200)
+
+    async def history(self) -> list[dict[str, Any]]:
+        return expect(await self.api.registry.get(f"/v1/households/{self.id}/history"), 200)
+
+    async def identify(self, year: int) -> None:
+        """Identification with its 7-day public notice, dated in ``year``."""
+        await self.step("identification/appraise", {"on": f"{year}-03-01"})
+        await self.step("identification/notice", {"on": f"{year}-03-02", "days": 7})
+        await self.step("identification/town-review", {"on": f"{year}-03-09"})
+        await self.step("identification/approve", {"on": f"{year}-03-10", "year": year})

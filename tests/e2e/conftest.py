@@ -34,9 +34,30 @@ def admin_token(running_stack: None) -> str:
     return client_module.token("city-admin")
 
 
+@pytest.fixture(scope="session")
+def county_token(running_stack: None) -> str:
+    """广宁县's officer: registry:read registry:write funds:read in 441223000000, no pii:read."""
+    return client_module.token("county-officer")
+
+
+@pytest.fixture(scope="session")
+def villages(admin_token: str) -> dict[str, list[str]]:
+    """Every village of the stack's registry, by county code."""
+    return client_module.villages_by_county(admin_token)
+
+
 @pytest.fixture
 async def api(admin_token: str) -> AsyncIterator["client_module.StackClient"]:
     client = client_module.StackClient(admin_token)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+async def county_api(county_token: str) -> AsyncIterator["client_module.StackClient"]:
+    client = client_module.StackClient(county_token)
     try:
         yield client
     finally:
