@@ -1,6 +1,6 @@
 """Registry bulk import vs a raw PostgreSQL COPY of the same rows, measured in one run.
 
-    .venv/bin/python -m bench.registry_import --persons 100000 [--repeat 2] [--keep]
+    .venv/bin/python -m bench.registry_import --persons 100000 [--repeat 2] [--keep] [--xlsx]
 
 1. A CSV of ``--persons`` persons in the county-office layout is generated from a seed (the demo-data
    generator, ≈2.3 persons per household, statuses 2016–2020, incomes and 两不愁三保障) and cached under
@@ -12,6 +12,9 @@
    ``COPY … FROM`` (binary, one transaction) into another freshly migrated database with the same
    indexes. Two baselines: *all rows* (households, members, records and outbox — the same rows in the
    same tables) and *person rows only* (households and members, no events).
+
+With ``--xlsx`` the same data set is also written as an XLSX workbook (the layout a county office keeps in
+Excel) and imported the same way into a fresh database: its persons/s beside the CSV path's.
 
 Ratios are persons/s of Fupin over persons/s of each baseline (goal ≥ 0.50 of the first). The importer's
 peak RSS is reported (goal ≤ 300 MB whatever the file size). Results go to
@@ -72,18 +75,18 @@ async def _drop(name: str) -> None:
         await conn.close()
 
 
-def make_file(persons: int) -> tuple[Path, int, int]:
+def make_file(persons: int, suffix: str = "csv") -> tuple[Path, int, int]:
     from fupin_registry import demodata
 
     directory = ROOT / "var" / "bench"
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"registry-{persons}-{SEED}.csv"
-    meta = path.with_suffix(".json")
+    path = directory / f"registry-{persons}-{SEED}.{suffix}"
+    meta = path.with_suffix(f".{suffix}.json")
     if path.exists() and meta.exists():
         info = json.loads(meta.read_text())
         return path, info["households"], info["persons"]
-    households, people = demodata.write_csv(path, demodata.Generator(SEED).households(
-        demodata.households_for_persons(persons)))
+    write = demodata.write_xlsx if suffix == "xlsx" else demodata.write_csv
+    households, people = write(path, demodata.Generator(SEED).households(demodata.households_for_persons(persons)))
     meta.write_text(json.dumps({"households": households, "persons": people}))
     return path, households, people
 
@@ -173,6 +176,15 @@ async def main(args: argparse.Namespace) -> dict:
                    "copy_all_s": all_rows, "copy_persons_s": person_rows,
                    "peak_rss_mb": fupin["peak_rss_mb"], "rows": counts}
             runs.append(run)
+            if args.xlsx:
+                xlsx_path, _, _ = make_file(args.persons, "xlsx")
+                xlsx = run_fupin(await _recreate(fupin_db, template), xlsx_path, args.batch_persons, args.reader)
+                if xlsx["status"] != "done" or xlsx["errors"] or xlsx["persons"] != fupin["persons"]:
+                    raise SystemExit(f"the XLSX import did not run clean: {xlsx}")
+                run |= {"xlsx_s": xlsx["seconds"], "xlsx_cpu_s": xlsx["cpu_seconds"],
+                        "xlsx_peak_rss_mb": max(xlsx["peak_rss_mb"], xlsx["reader_peak_rss_mb"])}
+                print(f"run {attempt + 1}: XLSX {xlsx['seconds']:.1f}s ({xlsx['persons'] / xlsx['seconds']:,.0f} "
+                      f"persons/s, peak {run['xlsx_peak_rss_mb']:.0f} MB)", flush=True)
             print(f"run {attempt + 1}: fupin {fupin['seconds']:.1f}s "
                   f"({fupin['persons'] / fupin['seconds']:,.0f} persons/s; writer {fupin['cpu_seconds']:.1f}s CPU, "
                   f"peak {fupin['peak_rss_mb']:.0f} MB; reader process {fupin['reader_cpu_seconds']:.1f}s CPU, "
@@ -200,6 +212,10 @@ async def main(args: argparse.Namespace) -> dict:
         "goal": 0.5, "importer_peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
         "reader_peak_rss_mb": max(r["reader_peak_rss_mb"] for r in runs), "runs": runs,
     }
+    if args.xlsx:
+        xlsx_s = statistics.median(r["xlsx_s"] for r in runs)
+        result |= {"xlsx_persons_per_s": persons / xlsx_s, "xlsx_vs_csv": fupin_s / xlsx_s,
+                   "xlsx_peak_rss_mb": max(r["xlsx_peak_rss_mb"] for r in runs)}
     print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items() if k != "runs"},
                      ensure_ascii=False, indent=1))
     results = ROOT / "bench" / "results"
@@ -214,6 +230,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--batch-persons", type=int, default=5000)
     parser.add_argument("--keep", action="store_true", help="keep the two databases")
+    parser.add_argument("--xlsx", action="store_true", help="also import the same data set from an XLSX file")
     parser.add_argument("--reader", choices=["auto", "thread", "process"], default="auto",
                         help="validate in a thread of the importer or in a reader process (auto: by file size)")
     parser.add_argument("--child", nargs=2, metavar=("URL", "FILE"), help=argparse.SUPPRESS)
