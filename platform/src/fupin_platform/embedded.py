@@ -62,7 +62,7 @@ def create_embedded_app(*, load_demo: bool = True) -> FastAPI:
     return root
 
 
-DRAIN_SECONDS = 1800.0
+DRAIN_SECONDS = 600.0
 """How long a service's demo events may take to be published before the next demo starts anyway."""
 
 
