@@ -31,6 +31,10 @@ from fupin_shared.outbox.relay import Relay
 from fupin_shared.outbox.tables import InfrastructureTables
 from fupin_shared.settings import ServiceSettings
 
+GZIP_MIN_BYTES = 1024
+"""Responses from this size on are gzipped for clients that accept it; the middleware then adds
+``Vary: Accept-Encoding`` itself (a route that compresses on its own sets Content-Encoding first)."""
+
 log = logging.getLogger(__name__)
 
 
@@ -164,7 +168,7 @@ def create_service_app(defn: ServiceDefinition, *, transport: Transport | None =
     install_problem_handlers(app)
     for router in [health_router(), *defn.routers]:
         app.include_router(router)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
                        expose_headers=["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"])
     app.add_middleware(MetricsMiddleware, service=settings.service_name)

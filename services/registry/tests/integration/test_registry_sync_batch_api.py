@@ -155,3 +155,24 @@ async def test_a_household_moved_out_of_the_division_is_removed_from_the_device(
     # the new county's device gets it as a change
     other = h.auth(division="441224000000", scopes=["registry:read"])
     assert [i["id"] for i in (await h.client.get("/v1/sync/households", headers=other)).json()["items"]] == [moving["id"]]
+
+
+def _vary(response) -> list[str]:  # noqa: ANN001
+    return [t.strip().lower() for v in response.headers.get_list("vary") for t in v.split(",")]
+
+
+async def test_sync_answers_name_vary_accept_encoding_once(registry_sqlite):
+    """gzip (the spine's middleware), brotli (the route), identity, a small body and a 304: one Vary each."""
+    h = registry_sqlite
+    auth = h.auth(scopes=["registry:read"])
+    for coding in ("gzip", "br", "identity"):
+        r = await h.client.get("/v1/sync/codelists", headers={**auth, "Accept-Encoding": coding})
+        assert r.status_code == 200 and len(r.content) >= 1024
+        assert r.headers.get("content-encoding", "identity") == coding
+        assert _vary(r).count("accept-encoding") == 1, (coding, r.headers.get_list("vary"))
+    r = await h.client.get("/v1/sync/codelists",
+                           headers={**auth, "Accept-Encoding": "gzip", "If-None-Match": r.headers["etag"]})
+    assert r.status_code == 304 and _vary(r).count("accept-encoding") == 1
+    small = await h.client.get("/v1/sync/households", headers={**auth, "Accept-Encoding": "gzip"})
+    assert small.status_code == 200 and "content-encoding" not in small.headers
+    assert _vary(small).count("accept-encoding") == 1

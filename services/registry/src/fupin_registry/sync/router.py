@@ -13,14 +13,14 @@ from fupin_registry.codelists_router import CodeListPage, _read
 from fupin_registry.deps import RegistryReader, RegistryWriter, Uows
 from fupin_registry.sync import service
 from fupin_registry.sync.schemas import BatchIn, BatchOut, HouseholdDelta
+from fupin_shared.app import GZIP_MIN_BYTES
 from fupin_shared.auth.deps import check_division
 from fupin_shared.http.problems import problem_responses
 from fupin_shared.http.responses import json_response
 
 router = APIRouter(prefix="/v1", tags=["sync"])
 
-
-BROTLI_MIN_BYTES = 1024
+BROTLI_MIN_BYTES = GZIP_MIN_BYTES
 
 
 def accepts(accept_encoding: str, coding: str) -> bool:
@@ -39,18 +39,20 @@ def accepts(accept_encoding: str, coding: str) -> bool:
 def _conditional(request: Request, body: bytes) -> Response:
     """Strong ETag over the body (brotli-encoded bodies get their own, ``…-br``); If-None-Match with it
     answers 304 with no body. Brotli when the client accepts ``br`` (bodies over 1 KiB); otherwise the
-    spine's GZip middleware compresses for ``gzip``."""
+    spine's GZip middleware compresses for ``gzip`` — and adds ``Vary: Accept-Encoding`` to every body of
+    that size it passes, so the route sets it only where the middleware does not (brotli, small, 304)."""
     digest = hashlib.sha256(body).hexdigest()[:32]
     use_brotli = len(body) >= BROTLI_MIN_BYTES and accepts(request.headers.get("accept-encoding", ""), "br")
     etag = f'"{digest}-br"' if use_brotli else f'"{digest}"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    vary = {**headers, "Vary": "Accept-Encoding"}
     sent = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
     if "*" in sent or f'"{digest}"' in sent or f'"{digest}-br"' in sent:
-        return Response(status_code=304, headers=headers)
+        return Response(status_code=304, headers=vary)
     if use_brotli:
-        return Response(brotli.compress(body, quality=5), headers={**headers, "Content-Encoding": "br"},
+        return Response(brotli.compress(body, quality=5), headers={**vary, "Content-Encoding": "br"},
                         media_type="application/json")
-    return Response(body, headers=headers, media_type="application/json")
+    return Response(body, headers=headers if len(body) >= GZIP_MIN_BYTES else vary, media_type="application/json")
 
 
 @router.get("/sync/households", response_model=HouseholdDelta, responses=problem_responses(400))
