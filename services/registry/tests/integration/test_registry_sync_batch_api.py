@@ -176,3 +176,48 @@ async def test_sync_answers_name_vary_accept_encoding_once(registry_sqlite):
     small = await h.client.get("/v1/sync/households", headers={**auth, "Accept-Encoding": "gzip"})
     assert small.status_code == 200 and "content-encoding" not in small.headers
     assert _vary(small).count("accept-encoding") == 1
+
+
+async def _access_log(h):  # noqa: ANN001, ANN202
+    async with h.runtime.sessionmaker() as s:
+        rows = (await s.execute(select(INFRA.AccessLog.action, INFRA.AccessLog.resource, INFRA.AccessLog.division)
+                                .order_by(INFRA.AccessLog.id))).all()
+    return [tuple(r) for r in rows]
+
+
+async def test_batch_results_shown_unmasked_are_access_logged(any_registry, household_body, reg):
+    h = any_registry
+    existing = await _register(h, household_body())
+    hid, village = existing["id"], existing["village_code"]
+    before = await _access_log(h)
+    items = [
+        {"operation": "register_household", "idempotency_key": "pii-1", "body": household_body()},
+        {"operation": "add_member", "target": hid, "idempotency_key": "pii-2",
+         "body": household_body()["head"] | {"relation": "son"}},
+        {"operation": "record_measure", "target": hid, "idempotency_key": "pii-3",
+         "body": {"type": "industry", "amount_fen": 50000, "date": "2020-05-01"}},
+        {"operation": "amend_household", "target": hid, "idempotency_key": "pii-4", "body": {"address": "x"}},
+    ]
+    pii = h.auth(scopes=["registry:read", "registry:write", "pii:read"], division=reg.COUNTY)
+    out = (await h.client.post("/v1/households/batch", json={"items": items}, headers=pii)).json()
+    assert [x["result"] for x in out["results"]] == ["applied", "applied", "applied", "refused"]
+    created = out["results"][0]["resource"]
+    assert "*" not in created["head"]["name"] and "*" not in out["results"][1]["resource"]["id_number"]
+    logged = (await _access_log(h))[len(before):]
+    # the two results with personal data, each in its household's village; the measure and the refusal: none
+    assert logged == [("batch.register_household", f"household/{created['id']}", created["village_code"]),
+                      ("batch.add_member", f"household/{hid}", village)]
+
+    # a retried batch shows the same data again: logged again
+    await h.client.post("/v1/households/batch", json={"items": items}, headers=pii)
+    assert len((await _access_log(h))[len(before):]) == 4
+
+
+async def test_batch_results_masked_without_pii_read_log_nothing(registry, household_body, reg):
+    h = registry
+    before = await _access_log(h)
+    items = [{"operation": "register_household", "idempotency_key": "masked-1", "body": household_body()}]
+    masked = h.auth(scopes=["registry:read", "registry:write"], division=reg.COUNTY)
+    out = (await h.client.post("/v1/households/batch", json={"items": items}, headers=masked)).json()
+    assert out["applied"] == 1 and out["results"][0]["resource"]["head"]["name"].endswith("*")
+    assert await _access_log(h) == before

@@ -45,6 +45,11 @@ class SyncRepository:
         return list((await self.session.scalars(select(Household).where(
             Household.id.in_(ids), Household.village_code.between(low, high)))).all())
 
+    async def villages(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Household id → its village (where an access to it is logged)."""
+        rows = await self.session.execute(select(Household.id, Household.village_code).where(Household.id.in_(ids)))
+        return {household_id: village for household_id, village in rows}
+
     async def members(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Member]]:
         out: dict[uuid.UUID, list[Member]] = {i: [] for i in ids}
         for m in (await self.session.scalars(select(Member).where(Member.household_id.in_(ids))

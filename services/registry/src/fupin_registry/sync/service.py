@@ -147,6 +147,9 @@ def _versioned(version: int | None) -> int:
     return version  # type: ignore[return-value]
 
 
+PERSONAL = {"register_household", "amend_household", "add_member", "amend_member", "member_leaves"}
+"""Operations whose applied result carries names and ID numbers (masked unless pii:read)."""
+
 OPERATIONS: dict[str, Operation] = {
     "register_household": _register, "amend_household": _amend, "add_member": _add_member,
     "amend_member": _amend_member, "member_leaves": _member_leaves, "record_measure": _measure}
@@ -171,9 +174,28 @@ async def apply_batch(uows: Callable[[], RegistryUow], request: Request, items: 
     results: list[BatchResult] = []
     for index, item in enumerate(items):
         results.append(await _apply_one(uows, request, index, item, actor))
+    if actor.may_read_pii:
+        await _log_unmasked(uows, items, results, actor)
     log.info("batch by %s: %d items, %d applied", actor.sub, len(items),
              sum(r.result == "applied" for r in results))
     return results
+
+
+async def _log_unmasked(uows: Callable[[], RegistryUow], items: list[BatchItem], results: list[BatchResult],
+                        actor: Principal) -> None:
+    """One access-log row per applied result with personal data shown unmasked (replayed ones too: they
+    are shown again), committed before the answer goes out."""
+    read = [(item, result) for item, result in zip(items, results, strict=True)
+            if result.result == "applied" and item.operation in PERSONAL and result.resource is not None]
+    if not read:
+        return
+    household_ids = [item.target or uuid.UUID(result.resource["id"]) for item, result in read]  # type: ignore[index]
+    async with uows() as uow:
+        villages = await SyncRepository(uow.session).villages(set(household_ids))
+        for (item, _), household_id in zip(read, household_ids, strict=True):
+            uow.log_access(actor=actor.sub, division=villages.get(household_id), action=f"batch.{item.operation}",
+                           resource=f"household/{household_id}", request_id=request_id_var.get())
+        await uow.commit()
 
 
 async def _apply_one(uows: Callable[[], RegistryUow], request: Request, index: int, item: BatchItem,
