@@ -43,7 +43,7 @@ def test_an_api_only_entry_is_checked_after_its_ttl_and_any_change_drops_it(monk
     now = [1000.0]
     monkeypatch.setattr("fupin_monitoring.overview.cache.time.monotonic", lambda: now[0])
     cache = OverviewCache(ttl=1.0)
-    entry = cache.put(("441200000000", None), {"households_total": 3}, None, {})
+    entry = cache.put(("441200000000", None), {"households_total": 3}, None, {}, generation=cache.generation)
     assert cache.get(("441200000000", None), local=False) is entry
     now[0] += 1.5
     assert cache.get(("441200000000", None), local=False) is None  # old: to be checked against the version
@@ -53,3 +53,11 @@ def test_an_api_only_entry_is_checked_after_its_ttl_and_any_change_drops_it(monk
     assert cache.get(("441200000000", None), local=False) is entry
     cache.changed()
     assert cache.get(("441200000000", None), local=True) is None and cache.stale(("441200000000", None)) is None
+
+
+def test_an_overview_read_while_a_batch_committed_is_not_kept_as_current() -> None:
+    cache = OverviewCache(ttl=1.0)
+    generation = cache.generation  # the request starts reading
+    cache.changed()  # a batch commits meanwhile
+    cache.put(("441200000000", None), {"households_total": 3}, None, {}, generation=generation)
+    assert cache.get(("441200000000", None), local=True) is None

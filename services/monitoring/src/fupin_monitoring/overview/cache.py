@@ -62,9 +62,11 @@ class OverviewCache:
         return entry
 
     def put(self, key: Key, document: dict[str, Any], state: dict[str, Any] | None,
-            alerts: dict[tuple[str, str], int]) -> Entry:
+            alerts: dict[tuple[str, str], int], *, generation: int) -> Entry:
+        """Keep what was built from reads started at ``generation`` (taken *before* reading: a change
+        committed while the request read leaves the entry of the older generation, never current)."""
         self.misses += 1
-        entry = Entry(document, view_version(state, alerts), self.generation, time.monotonic())
+        entry = Entry(document, view_version(state, alerts), generation, time.monotonic())
         if self.ttl > 0:
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()

@@ -43,11 +43,12 @@ async def overview(runtime: Runtime, actor: MonitoringReader, live_lag: LiveLag,
         if view_version(state, alerts) == stale.version:
             entry = cache.confirm(stale)
     if entry is None:
+        generation = cache.generation
         rows, state, alerts = await division_snapshot(runtime.engine, within)
         flow_year = service.default_flow_year(year, state, today_in_china().year, rows)
         built = service.build_overview(within, rows, year=year, flow_year=flow_year, alert_counts=alerts,
                                        state=state, lag_ms=None)
-        entry = cache.put(key, built.model_dump(mode="json"), state, alerts)
+        entry = cache.put(key, built.model_dump(mode="json"), state, alerts, generation=generation)
     document = entry.document
     if live_lag is not None:
         document = {**document, "lag_ms": live_lag}
