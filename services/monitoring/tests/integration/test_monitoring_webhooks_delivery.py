@@ -240,3 +240,41 @@ async def test_secret_rotation_signs_with_both_secrets_in_the_overlap(monitoring
     body = receiver.received()[1]["body"].encode()
     assert header.count("v1=") == 1 and verify(newest, header, body, now=int(time.time()))
     assert not verify(new, header, body, now=int(time.time()))
+
+
+@pytest.mark.parametrize("backend", BOTH, indirect=True)
+async def test_a_client_sees_and_manages_only_its_own_subscriptions(monitoring) -> None:  # noqa: ANN001
+    body = {"url": "http://127.0.0.1:9/hook", "event_types": ["fupin.registry.signal.matched.v1"]}
+    scopes = ["webhooks:write", "registry:read"]
+    mca = monitoring.auth(division=GUANGNING, scopes=scopes, client_id="civil-affairs")
+    bank = monitoring.auth(division=GUANGNING, scopes=scopes, client_id="rural-bank")
+    ours = (await monitoring.client.post("/v1/webhooks", json=body, headers=mca)).json()
+    theirs = (await monitoring.client.post("/v1/webhooks", json=body, headers=bank)).json()
+
+    async def listed(headers: dict) -> list[str]:
+        return [s["id"] for s in (await monitoring.client.get("/v1/webhooks", headers=headers)).json()["items"]]
+    assert await listed(mca) == [ours["id"]] and await listed(bank) == [theirs["id"]]
+
+    # another client's subscription, same division: not found for every operation, nothing changed
+    sub = f"/v1/webhooks/{theirs['id']}"
+    refused = [await monitoring.client.get(sub, headers=mca),
+               await monitoring.client.get(f"{sub}/deliveries", headers=mca),
+               await monitoring.client.post(f"{sub}/dead-letters/replay", json={}, headers=mca),
+               await monitoring.client.post(f"{sub}/secret", json={}, headers={**mca, "If-Match": '"v1"'}),
+               await monitoring.client.delete(sub, headers={**mca, "If-Match": '"v1"'})]
+    assert [r.status_code for r in refused] == [404] * 5
+    got = (await monitoring.client.get(sub, headers=bank)).json()
+    assert got["version"] == 1 and got["active"] and got["previous_secret_until"] is None
+    async with monitoring.runtime.sessionmaker() as s:
+        assert (await s.execute(sa.text("SELECT count(*) FROM outbox"))).scalar() == 2  # the two subscriptions
+
+    # monitoring's operators (monitoring:write) see every client's in their division and may end one,
+    # but never rotate a secret that is not theirs (the new secret would be shown to them)
+    ops = monitoring.auth(division=GUANGNING, scopes=["webhooks:write", "monitoring:write"], client_id="ops")
+    assert sorted(await listed(ops)) == sorted([ours["id"], theirs["id"]])
+    r = await monitoring.client.post(f"{sub}/secret", json={}, headers={**ops, "If-Match": '"v1"'})
+    assert r.status_code == 404
+    r = await monitoring.client.delete(sub, headers={**ops, "If-Match": '"v1"'})
+    assert r.status_code == 200 and r.json()["active"] is False
+    other_county = monitoring.auth(division="441224000000", scopes=["webhooks:write", "monitoring:write"])
+    assert await listed(other_county) == []

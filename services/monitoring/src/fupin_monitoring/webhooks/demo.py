@@ -24,7 +24,7 @@ SUBSCRIPTIONS = [
 async def load_demo_webhooks(runtime: Any) -> None:
     """Subscribe the demo partner once (skipped when any subscription exists)."""
     async with runtime.uow() as uow:
-        if await repo.subscriptions_page(uow.session, within=CITY, after=None, limit=1):
+        if await repo.subscriptions_page(uow.session, within=CITY, client_id=None, after=None, limit=1):
             log.info("monitoring demo webhooks: already subscribed, skipped")
             return
     for request in SUBSCRIPTIONS:

@@ -79,6 +79,15 @@ def verify(secret: str, header: str, body: bytes, *, now: int, tolerance: int = 
     return any(name == "v1" and hmac.compare_digest(expected, value) for name, value in parts)
 
 
+ADMIN_SCOPE = "monitoring:write"
+
+
+def managed_client(client_id: str, scopes: Iterable[str]) -> str | None:
+    """Whose subscriptions a caller sees and manages: only its own client's; every client's (in its
+    division) with ``monitoring:write``, held by the operators who run monitoring, not by partner systems."""
+    return None if ADMIN_SCOPE in scopes else client_id
+
+
 def service_of(event_type: str) -> str:
     """``fupin.<service>.<aggregate>.<verb>.v1`` → the service."""
     return event_type.split(".")[1] if event_type.count(".") >= 2 else ""

@@ -26,16 +26,24 @@ async def enqueue(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
         await session.execute(sa.insert(_D), rows)
 
 
-async def subscription(session: AsyncSession, subscription_id: uuid.UUID, *, within: str) -> WebhookSubscription | None:
+def _visible(within: str, client_id: str | None) -> list[Any]:
+    """Subscriptions in the division, of one client (``None``: of every client)."""
     low, high = division_range(within)
+    where = [WebhookSubscription.division_code.between(low, high)]
+    if client_id is not None:
+        where.append(WebhookSubscription.client_id == client_id)
+    return where
+
+
+async def subscription(session: AsyncSession, subscription_id: uuid.UUID, *, within: str,
+                       client_id: str | None) -> WebhookSubscription | None:
     return await session.scalar(sa.select(WebhookSubscription).where(
-        WebhookSubscription.id == subscription_id, WebhookSubscription.division_code.between(low, high)))
+        WebhookSubscription.id == subscription_id, *_visible(within, client_id)))
 
 
-async def subscriptions_page(session: AsyncSession, *, within: str, after: uuid.UUID | None,
+async def subscriptions_page(session: AsyncSession, *, within: str, client_id: str | None, after: uuid.UUID | None,
                              limit: int) -> list[WebhookSubscription]:
-    low, high = division_range(within)
-    query = sa.select(WebhookSubscription).where(WebhookSubscription.division_code.between(low, high))
+    query = sa.select(WebhookSubscription).where(*_visible(within, client_id))
     if after is not None:
         query = query.where(WebhookSubscription.id > after)
     return list((await session.scalars(query.order_by(WebhookSubscription.id).limit(limit + 1))).all())

@@ -49,11 +49,13 @@ async def create_subscription(body: SubscriptionIn, uows: Uows, actor: WebhookWr
 @router.get("/webhooks", response_model=SubscriptionPage, responses=problem_responses(400))
 async def list_subscriptions(uows: Uows, actor: WebhookWriter, cursor: Cursor = None,
                              limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
-    """Subscriptions in the caller's division (secrets never shown again)."""
-    filters = {"division": actor.division}
+    """The caller's own subscriptions (those its client made) in its division; with ``monitoring:write``
+    (the operators of monitoring) every client's in its division. Secrets are never shown again."""
+    client_id = domain.managed_client(actor.client_id, actor.scopes)
+    filters = {"division": actor.division, "client": client_id}
     last = decode_cursor(cursor, filters)
     async with uows() as uow:
-        rows = await repo.subscriptions_page(uow.session, within=actor.division,
+        rows = await repo.subscriptions_page(uow.session, within=actor.division, client_id=client_id,
                                              after=uuid.UUID(last[0]) if last else None, limit=limit)
     rows, next_cursor = page_of(rows, limit, lambda s: [str(s.id)], filters)
     return json_response(SubscriptionPage(items=[SubscriptionRead.of(s) for s in rows], next_cursor=next_cursor))

@@ -59,11 +59,10 @@ def _new_secret() -> str:
 async def rotate_secret(uow: MonitoringUow, subscription_id: uuid.UUID, *, overlap: timedelta, actor: Principal,
                         expected_version: int) -> WebhookSubscription:
     """A new secret (shown once); deliveries are signed with the new and the old one until ``overlap`` ends,
-    so the receiver can switch without losing a delivery."""
+    so the receiver can switch without losing a delivery. Only the client that subscribed may rotate (the
+    new secret is shown to whoever rotates)."""
     async with uow:
-        found = await repo.subscription(uow.session, subscription_id, within=actor.division)
-        if found is None:
-            raise SubscriptionNotFound(f"No webhook subscription {subscription_id} in your division.")
+        found = await _find(uow, subscription_id, actor, owner_only=True)
         require_version(found.version, expected_version)
         found.previous_secret, found.secret = found.secret, _new_secret()
         found.previous_secret_until = utc_now() + overlap
@@ -72,11 +71,20 @@ async def rotate_secret(uow: MonitoringUow, subscription_id: uuid.UUID, *, overl
     return found
 
 
+async def _find(uow: MonitoringUow, subscription_id: uuid.UUID, actor: Principal, *,
+                owner_only: bool = False) -> WebhookSubscription:
+    """The subscription if the caller may manage it (its own client's, or with the admin scope any in its
+    division); otherwise not found, as if it did not exist."""
+    client_id = actor.client_id if owner_only else domain.managed_client(actor.client_id, actor.scopes)
+    found = await repo.subscription(uow.session, subscription_id, within=actor.division, client_id=client_id)
+    if found is None:
+        raise SubscriptionNotFound(f"No webhook subscription {subscription_id} of yours in your division.")
+    return found
+
+
 async def get(uow: MonitoringUow, subscription_id: uuid.UUID, *, actor: Principal) -> WebhookSubscription:
     async with uow:
-        found = await repo.subscription(uow.session, subscription_id, within=actor.division)
-        if found is None:
-            raise SubscriptionNotFound(f"No webhook subscription {subscription_id} in your division.")
+        found = await _find(uow, subscription_id, actor)
         return found
 
 
@@ -84,9 +92,7 @@ async def end(uow: MonitoringUow, subscription_id: uuid.UUID, *, actor: Principa
               expected_version: int) -> WebhookSubscription:
     """Stop deliveries (the subscription and its history stay)."""
     async with uow:
-        found = await repo.subscription(uow.session, subscription_id, within=actor.division)
-        if found is None:
-            raise SubscriptionNotFound(f"No webhook subscription {subscription_id} in your division.")
+        found = await _find(uow, subscription_id, actor)
         require_version(found.version, expected_version)
         found.active = False
         uow.record(_changed(found), subject=found.id, division=found.division_code, actor=actor.sub)
@@ -97,9 +103,7 @@ async def end(uow: MonitoringUow, subscription_id: uuid.UUID, *, actor: Principa
 async def replay(uow: MonitoringUow, subscription_id: uuid.UUID, delivery_ids: list[uuid.UUID] | None, *,
                  actor: Principal) -> int:
     async with uow:
-        found = await repo.subscription(uow.session, subscription_id, within=actor.division)
-        if found is None:
-            raise SubscriptionNotFound(f"No webhook subscription {subscription_id} in your division.")
+        found = await _find(uow, subscription_id, actor)
         count = await repo.replay(uow.session, subscription_id, delivery_ids, utc_now())
         uow.record(WebhookDeadLettersReplayed(subscription_id=subscription_id, requeued=count),
                    subject=subscription_id, division=found.division_code, actor=actor.sub)
