@@ -64,8 +64,11 @@ stack-down:
 bench: infra-up
 	$(BIN)/python -m bench --scale $(SCALE); status=$$?; deploy/local/stack.sh down >/dev/null 2>&1; $(MAKE) infra-down; exit $$status
 
+# No recursive make in this recipe: `make -n soak` would run such a line (and stop PostgreSQL and Kafka).
 soak: infra-up
-	FUPIN_SOAK=1 $(BIN)/pytest -m soak; status=$$?; $(MAKE) infra-down; exit $$status
+	@set +e; FUPIN_SOAK=1 $(BIN)/pytest -m soak -s tests/reliability; status=$$?; set -e; \
+	deploy/local/stack.sh down >/dev/null 2>&1 || true; \
+	deploy/local/kafka.sh stop; deploy/local/pg.sh stop; exit $$status
 
 clean:
 	rm -rf var/embedded var/stack
