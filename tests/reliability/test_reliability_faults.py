@@ -1,10 +1,13 @@
-"""Faults on the full stack while a steady write load runs against the registry: kill -9 the registry
-(its relay is inline) mid-batch, kill -9 monitoring (its consumer); with FUPIN_FAULTS_INFRA=1 also stop
-Kafka (writes must still succeed: the outbox holds them) and restart PostgreSQL. Afterwards reconcile:
+"""Faults on the full stack while a steady write load runs against the registry, then reconciliation:
 every household written is in the registry, every outbox row published, monitoring's view has each
 household exactly once with the registry's person count (0 lost, 0 applied twice).
 
-Bounded under `make test`; FUPIN_SOAK=1 (`make soak`) makes the load and the Kafka outage long.
+* `test_kill9_relay_and_consumer_lose_nothing` (bounded, in `make test`): kill -9 the registry (API and its
+  inline relay) mid-load and bring it back; kill -9 monitoring (its consumer) and bring it back.
+* `test_kafka_outage_and_postgres_restart_lose_nothing` (`make soak`, FUPIN_SOAK=1): the same kills, then
+  Kafka stopped for 60 s while the writes go on (they must succeed: the outbox holds them) and drain after,
+  then PostgreSQL restarted (writes fail for a moment and are retried with their Idempotency-Key). It stops
+  the shared PostgreSQL and Kafka: never while others use them.
 """
 from __future__ import annotations
 
@@ -23,14 +26,10 @@ import pytest
 
 from fupin_shared.testing import eventually
 
-# Runs under `make soak`, not `make test`: on a fresh CI machine the restarted monitoring process was not
-# ready within the test's 60 s (issue 10 stays open until this passes within the CI budget).
-pytestmark = [pytest.mark.e2e, pytest.mark.soak, pytest.mark.xdist_group("stack")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("stack")]
 
 ROOT = Path(__file__).resolve().parents[2]
-SOAK = os.environ.get("FUPIN_SOAK") == "1"
-INFRA = SOAK or os.environ.get("FUPIN_FAULTS_INFRA") == "1"
-KAFKA_OUTAGE_SECONDS = 60 if SOAK else 10
+KAFKA_OUTAGE_SECONDS = 60
 PG = "postgresql://fupin:fupin@127.0.0.1:55432/"
 
 
@@ -59,6 +58,7 @@ class Writer:
         self.created: dict[str, str] = {}  # idempotency key -> household id
         self.persons: dict[str, int] = {}
         self.retries = 0
+        self.collisions = 0
         self.stop = asyncio.Event()
 
     async def _one(self, client: httpx.AsyncClient) -> None:
@@ -71,14 +71,23 @@ class Writer:
                              "id_number": self.cm.id_number(area=village[:6], birth=_birth(90, 99))}
                             for n in range(1, members + 1)]}
         deadline = time.monotonic() + 120
+        attempts = 0
         while time.monotonic() < deadline:
+            attempts += 1
             try:
                 r = await client.post("/v1/households", json=body, headers={"Idempotency-Key": key})
                 if r.status_code == 201:
                     self.created[key] = r.json()["id"]
                     self.persons[r.json()["id"]] = r.json()["persons"]
                     return
-                assert r.status_code >= 500 or r.status_code in (408, 429), r.text
+                slug = r.json().get("type", "").rsplit("/", 1)[-1] if r.status_code == 409 else ""
+                if slug == "person-in-active-household" and attempts == 1:
+                    # a random ID number that an earlier run registered: answered before any fault touched
+                    # this key, so not a fault (on a retry the same answer is the lost-idempotency bug)
+                    self.collisions += 1
+                    return
+                assert r.status_code >= 500 or r.status_code in (408, 429) or slug == "idempotent-request-in-progress", \
+                    f"attempt {attempts} of key {key}: {r.text}"
             except httpx.TransportError:
                 pass
             self.retries += 1
@@ -147,13 +156,14 @@ async def _reconcile(writer: Writer) -> dict[str, int]:
                  if r["persons"] != writer.persons[r["id"]]}
         assert not wrong, f"persons applied twice or lost in the view: {list(wrong.items())[:5]}"
         assert dupes == 0
-        return {"households": len(ids), "events": len(events), "processed": processed, "retries": writer.retries}
+        return {"households": len(ids), "events": len(events), "processed": processed, "retries": writer.retries,
+                "id_number_collisions": writer.collisions}
     finally:
         await reg.close()
         await mon.close()
 
 
-async def test_faults_lose_nothing_and_apply_nothing_twice(running_stack, admin_token):
+async def _scenario(admin_token: str, *, phase: float, infra: bool) -> tuple[list[str], dict[str, int]]:
     import sys
     cm = sys.modules["fupin_e2e_client"]
     api = cm.StackClient(admin_token)
@@ -164,42 +174,63 @@ async def test_faults_lose_nothing_and_apply_nothing_twice(running_stack, admin_
         pid = int((ROOT / "var" / "stack" / f"{service}.pid").read_text())  # so `up` after a crash blocked 300 s
         held = [p for p in Path(f"/proc/{pid}/fd").iterdir() if p.resolve().name == "stack.lock"]
         assert not held, f"{service} (pid {pid}) holds var/stack/stack.lock: stack.sh up/down would block"
-    phase = 8 if SOAK else 3
     timeline: list[str] = []
+    started = time.monotonic()
+
+    def mark(what: str) -> None:
+        timeline.append(f"{time.monotonic() - started:.0f} s: {what} ({len(writer.created)} households)")
+
     async with Writer(admin_token, villages, cm) as writer:
         await eventually(lambda: asyncio.sleep(0, len(writer.created) >= 10), timeout=60, message="no writes")
         # 1. kill -9 the registry (API + inline relay) in the middle of the load, bring it back
         _kill9("registry")
-        timeline.append(f"registry killed after {len(writer.created)} households")
+        mark("registry killed")
         await asyncio.sleep(1)
         await _restart(cm)
         await eventually(lambda: _ready("registry"), timeout=60)
+        mark("registry ready")
         n = len(writer.created)
         await eventually(lambda: asyncio.sleep(0, len(writer.created) >= n + 10), timeout=60)
         await asyncio.sleep(phase)
         # 2. kill -9 monitoring (its consumer) while registry events keep coming
         _kill9("monitoring")
-        timeline.append(f"monitoring killed after {len(writer.created)} households")
+        mark("monitoring killed")
         await asyncio.sleep(phase)
         await _restart(cm)
         await eventually(lambda: _ready("monitoring"), timeout=180)
-        if INFRA:
+        mark("monitoring ready")
+        if infra:
             # 3. Kafka down while writes go on: they must succeed (the outbox holds them)
             await asyncio.to_thread(_script, "kafka.sh", "stop")
+            mark("Kafka stopped")
             try:
                 before = len(writer.created)
                 await asyncio.sleep(KAFKA_OUTAGE_SECONDS)
                 during = len(writer.created) - before
-                timeline.append(f"{during} households written while Kafka was down {KAFKA_OUTAGE_SECONDS} s")
             finally:
                 await asyncio.to_thread(_script, "kafka.sh", "start")
+            mark(f"Kafka started again; {during} households written during the {KAFKA_OUTAGE_SECONDS} s outage")
             assert during > 0, "no write succeeded while Kafka was down"
             # 4. PostgreSQL restart: writes fail for a moment and are retried with their Idempotency-Key
             await asyncio.to_thread(_script, "pg.sh", "stop")
             await asyncio.to_thread(_script, "pg.sh", "start")
-            timeline.append("PostgreSQL restarted")
+            mark("PostgreSQL restarted")
             n = len(writer.created)
             await eventually(lambda: asyncio.sleep(0, len(writer.created) >= n + 10), timeout=120)
         await asyncio.sleep(phase)
+    mark("load stopped")
     figures = await _reconcile(writer)
-    print(f"faults: {timeline}; reconciled {figures}")
+    mark("reconciled")
+    return timeline, figures
+
+
+async def test_kill9_relay_and_consumer_lose_nothing(running_stack, admin_token):
+    timeline, figures = await _scenario(admin_token, phase=3, infra=False)
+    print(f"faults (bounded): {timeline}; reconciled {figures}")
+
+
+@pytest.mark.soak
+async def test_kafka_outage_and_postgres_restart_lose_nothing(running_stack, admin_token):
+    assert os.environ.get("FUPIN_SOAK") == "1", "stops the shared PostgreSQL and Kafka: run it with FUPIN_SOAK=1"
+    timeline, figures = await _scenario(admin_token, phase=8, infra=True)
+    print(f"faults (soak): {timeline}; reconciled {figures}")
