@@ -69,11 +69,18 @@ class UnitOfWork:
     def record(self, event: Contract, *, subject: uuid.UUID | str, division: str | None = None,
                actor: str | None = None, traceparent: str | None = None) -> None:
         """Append ``event`` to the outbox in the current transaction."""
-        self.session.add(self.infra.Outbox(
-            event_id=uuid.uuid4(), type=event.event_type(), source=self.source,
-            subject=str(subject), division=division, actor=actor, traceparent=traceparent,
-            data=event.model_dump(mode="json"), occurred_at=utc_now()))
+        self.session.add(self.infra.Outbox(**self.outbox_row(event, subject=subject, division=division, actor=actor,
+                                                             traceparent=traceparent)))
+
+    def outbox_row(self, event: Contract, *, subject: uuid.UUID | str, division: str | None = None,
+                   actor: str | None = None, traceparent: str | None = None) -> dict[str, Any]:
+        """``event`` as the column values of its outbox row, for a use case that inserts the row itself in
+        the same transaction (e.g. in one statement with the state it records); counted like
+        :meth:`record`, so the relay is woken after the commit."""
         self._recorded += 1
+        return {"event_id": uuid.uuid4(), "type": event.event_type(), "source": self.source, "subject": str(subject),
+                "division": division, "actor": actor, "traceparent": traceparent,
+                "data": event.model_dump(mode="json"), "occurred_at": utc_now()}
 
     @property
     def idempotency_model(self) -> Any:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
 from datetime import date, datetime
 from typing import Any
 
@@ -54,12 +55,24 @@ def _invalid(errors: list[FieldError]) -> InvalidInput:
     return InvalidInput([e.as_dict() for e in errors])
 
 
+HOUSEHOLD_NULLS = {name: None for name in (
+    "identified_year", "exit_year", "exit_path", "return_year", "return_cause", "removal_year", "removal_reason",
+    "notice_kind", "notice_started_on", "notice_ends_on", "last_step_on", "import_hash")}
+"""Household columns a new registration leaves empty (every column is given: the insert is one statement)."""
+
+
+def _member_values(draft: MemberDraft, household_id: uuid.UUID, now: datetime) -> dict[str, Any]:
+    return {"id": uuid7(), "household_id": household_id, "id_number": draft.id_number, "name": draft.name,
+            "sex": draft.sex, "birth_date": draft.birth_date, "relation": draft.relation,
+            "in_school": draft.in_school, "education": draft.education, "health": draft.health,
+            "disability_grade": draft.disability_grade, "medical_insurance": draft.medical_insurance,
+            "pension_insurance": draft.pension_insurance, "labour_skill": draft.labour_skill,
+            "employment": draft.employment, "active": True, "left_on": None, "left_reason": None, "version": 1,
+            "created_at": now, "updated_at": now}
+
+
 def _member_row(draft: MemberDraft, household_id: uuid.UUID) -> Member:
-    return Member(id=uuid7(), household_id=household_id, id_number=draft.id_number, name=draft.name, sex=draft.sex,
-                  birth_date=draft.birth_date, relation=draft.relation, in_school=draft.in_school,
-                  education=draft.education, health=draft.health, disability_grade=draft.disability_grade,
-                  medical_insurance=draft.medical_insurance, pension_insurance=draft.pension_insurance,
-                  labour_skill=draft.labour_skill, employment=draft.employment, active=True, version=1)
+    return Member(**_member_values(draft, household_id, utc_now()))
 
 
 async def _refuse_active_elsewhere(uow: RegistryUow, members: list[tuple[str, str]], *, actor: Principal,
@@ -78,21 +91,27 @@ async def _refuse_active_elsewhere(uow: RegistryUow, members: list[tuple[str, st
 
 
 async def _commit(uow: RegistryUow, members: list[tuple[str, str]], *, actor: Principal,
-                  excluding: uuid.UUID | None = None, household_no: str | None = None) -> None:
-    """Commit. The unique indexes decide (one active household per ID number, one household per number):
-    on a violation the transaction is rolled back and the 409 names the other household."""
+                  excluding: uuid.UUID | None = None) -> None:
+    """Commit; a concurrent registration of the same person loses on the unique index and gets the 409."""
     try:
         await uow.commit()
     except IntegrityError:
-        await uow.session.rollback()
-        if household_no and (other := await uow.households.find_by_number(household_no)):
-            raise HouseholdNumberTaken(household_no, other.id) from None
-        await _refuse_active_elsewhere(uow, members, actor=actor, excluding=excluding)
+        await _refuse_conflict(uow, members, actor=actor, excluding=excluding)
         raise
 
 
+async def _refuse_conflict(uow: RegistryUow, members: list[tuple[str, str]], *, actor: Principal,
+                           excluding: uuid.UUID | None = None, household_no: str | None = None) -> None:
+    """After a unique index refused the write (one active household per ID number, one household per
+    number): roll back and raise the 409 naming the other household."""
+    await uow.session.rollback()
+    if household_no and (other := await uow.households.find_by_number(household_no)):
+        raise HouseholdNumberTaken(household_no, other.id) from None
+    await _refuse_active_elsewhere(uow, members, actor=actor, excluding=excluding)
+
+
 async def register_household(uow: RegistryUow, request: HouseholdCreate, *,
-                             actor: Principal) -> tuple[Household, list[Member]]:
+                             actor: Principal) -> tuple[Any, list[Any]]:
     """Enter a household in the registry (建档立卡 application, status ``applied``) with its members.
 
     Refused with per-field errors (nothing written) when an ID number fails GB 11643, a birth date or
@@ -115,27 +134,32 @@ async def register_household(uow: RegistryUow, request: HouseholdCreate, *,
         if errors:
             raise _invalid(errors)
         numbered = list(zip(pointers, [d.id_number for d in drafts], strict=True))
-        head = drafts[0]
-        household = Household(
-            id=uuid7(), household_no=request.household_no, village_code=request.village_code,
-            status=Status.APPLIED.value, head_name=head.name, head_id_number=head.id_number, persons=len(drafts),
-            labour_type=request.labour_type, guarantee_type=request.guarantee_type,
-            poverty_causes=list(request.poverty_causes), cause_mask=domain.cause_mask(list(request.poverty_causes)),
-            assisting_cadre=request.assisting_cadre, assisting_cadre_phone=request.assisting_cadre_phone,
-            assisting_unit=request.assisting_unit, phone=request.phone, one_card_account=request.one_card_account,
-            address=request.address, registered_year=request.year or today().year, version=1)
-        uow.households.add(household)
-        members = [_member_row(d, household.id) for d in drafts]
-        for member in members:
-            uow.members.add(member)
-        uow.record(HouseholdRegistered(**household_base(household), labour_type=household.labour_type,
-                                       poverty_causes=household.poverty_causes,
-                                       guarantee_type=household.guarantee_type, year=household.registered_year),
-                   subject=household.id, division=household.village_code, actor=actor.sub)
-        for member in members:
-            uow.record(MemberAdded(**household_base(household), **member_event_fields(member)),
-                       subject=household.id, division=household.village_code, actor=actor.sub)
-        await _commit(uow, numbered, actor=actor, household_no=request.household_no)
+        head, now = drafts[0], utc_now()
+        household = SimpleNamespace(**HOUSEHOLD_NULLS, **{
+            "id": uuid7(), "household_no": request.household_no, "village_code": request.village_code,
+            "status": Status.APPLIED.value, "head_name": head.name, "head_id_number": head.id_number,
+            "persons": len(drafts), "labour_type": request.labour_type, "guarantee_type": request.guarantee_type,
+            "poverty_causes": list(request.poverty_causes),
+            "cause_mask": domain.cause_mask(list(request.poverty_causes)),
+            "assisting_cadre": request.assisting_cadre, "assisting_cadre_phone": request.assisting_cadre_phone,
+            "assisting_unit": request.assisting_unit, "phone": request.phone,
+            "one_card_account": request.one_card_account, "address": request.address,
+            "registered_year": request.year or now.year, "version": 1, "created_at": now, "updated_at": now})
+        members = [SimpleNamespace(**_member_values(d, household.id, now)) for d in drafts]
+        base = household_base(household)
+        events = [uow.outbox_row(HouseholdRegistered(**base, labour_type=household.labour_type,
+                                                     poverty_causes=household.poverty_causes,
+                                                     guarantee_type=household.guarantee_type,
+                                                     year=household.registered_year),
+                                 subject=household.id, division=household.village_code, actor=actor.sub)]
+        events += [uow.outbox_row(MemberAdded(**base, **member_event_fields(m)), subject=household.id,
+                                  division=household.village_code, actor=actor.sub) for m in members]
+        try:
+            await uow.households.insert_new(vars(household), [vars(m) for m in members], events)
+        except IntegrityError:
+            await _refuse_conflict(uow, numbered, actor=actor, household_no=request.household_no)
+            raise
+        await uow.commit()
     return household, members
 
 
