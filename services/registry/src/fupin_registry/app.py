@@ -15,7 +15,7 @@ from fupin_registry.sync.router import router as sync_router
 from fupin_registry.signals.router import router as signals_router
 from fupin_registry.dci.router import router as dci_router
 from fupin_registry.dci.worker import dci_worker
-from fupin_registry.signals.consumer import REMATCH
+from fupin_registry.signals.consumer import REMATCH, rematch_sweep
 from fupin_registry.feeds.router import router as feeds_router
 from fupin_registry.settings import RegistrySettings, get_settings
 from fupin_registry.villages.router import router as villages_router
@@ -34,7 +34,7 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition:
         # the hottest routes first: FastAPI matches routes in order
         routers=[households_router, sync_router, records_router, divisions_router, villages_router, imports_router,
                  lines_router, codelists_router, signals_router, dci_router, feeds_router],
-        background=[import_worker, dci_worker], consumers=[REMATCH])
+        background=[import_worker, dci_worker, rematch_sweep], consumers=[REMATCH])
 
 
 def create_app(settings: RegistrySettings | None = None, *, transport: Transport | None = None) -> FastAPI:

@@ -1,13 +1,18 @@
 """Unmatched signals are re-matched when the person is registered later (the registry's own member events
-drive it), only inside the poster's division, and reported with counts."""
+drive it, and a periodic sweep catches what they missed), only inside the poster's division, and reported
+with counts."""
 import random
+import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from fupin_registry.app import MIGRATIONS, create_app
 from fupin_registry.db import INFRA
-from fupin_shared.testing import eventually
+from fupin_registry.settings import RegistrySettings
+from fupin_registry.signals.models import Signal
+from fupin_shared.testing import ServiceHarness, eventually
 
 pytestmark = pytest.mark.pg
 SIGNALS = ["signals:write", "registry:read"]
@@ -79,3 +84,51 @@ async def test_signal_report_is_scoped(registry, reg):
     r = await registry.client.get("/v1/signals/report", headers=registry.auth(division=reg.COUNTY,
                                                                                scopes=["registry:read"]))
     assert r.json()["matched"] == 0 and r.json()["unmatched"] == 0 and len(r.json()["by_kind"]) == 5
+
+
+@pytest.fixture(params=["pg", "sqlite"])
+async def sweeping(request, migrated_pg, key_file, topic_prefix, tmp_path):  # noqa: ANN001, ANN201
+    """A registry whose re-match sweep runs every 0.2 s (PostgreSQL and SQLite)."""
+    url = (await migrated_pg(MIGRATIONS) if request.param == "pg"
+           else f"sqlite+aiosqlite:///{tmp_path}/registry.db")
+    harness = ServiceHarness(create_app, RegistrySettings(database_url=url, auth_key_file=key_file, bus="memory",
+                                                          topic_prefix=topic_prefix, data_dir=tmp_path,
+                                                          signal_sweep_seconds=0.2))
+    async with harness.running():
+        yield harness
+
+
+async def test_the_sweep_matches_a_signal_whose_event_driven_rematch_was_lost(sweeping, household_body, reg):
+    h = sweeping
+    county_poster = h.auth(division=reg.COUNTY, scopes=SIGNALS)
+    body, elsewhere = household_body(), household_body(village=reg.OTHER_COUNTY_VILLAGE)
+    for b in (body, elsewhere):
+        assert (await h.client.post("/v1/households", json=b, headers=h.auth())).status_code == 201
+    r = await h.client.post("/v1/signals", headers=county_poster, json={
+        "kind": "medical_bill", "id_number": body["members"][0]["id_number"], "occurred_on": "2026-11-01",
+        "detail": {"amount_fen": 4_000_000}})
+    lost = r.json()
+    assert lost["matched"] is True
+    r = await h.client.post("/v1/signals", headers=county_poster, json={
+        "kind": "school_dropout", "id_number": elsewhere["members"][0]["id_number"], "occurred_on": "2026-11-02"})
+    outside = r.json()
+    assert outside["matched"] is False
+    # the member events came and went, but their re-match never happened: the signal waits, no event will come
+    async with h.runtime.sessionmaker() as s:
+        await s.execute(update(Signal).where(Signal.id == uuid.UUID(lost["id"])).values(
+            matched=False, matched_at=None, household_id=None, member_id=None, division_code=reg.COUNTY))
+        await s.commit()
+
+    async def swept():  # noqa: ANN202
+        events = await _matched_events(h)
+        return events if len(events) == 2 else None
+    events = await eventually(swept, timeout=20, message="the sweep did not re-match the signal")
+    assert events[1]["signal_id"] == lost["id"] and events[1]["village_code"] == reg.VILLAGE
+    got = (await h.client.get(f"/v1/signals/{lost['id']}", headers=h.auth(scopes=["registry:read"]))).json()
+    assert got["matched"] and got["household_id"] == lost["household_id"] and got["division_code"] == reg.VILLAGE
+
+    # outside the poster's county: the same sweep (it reads every waiting signal) left it waiting
+    got = (await h.client.get(f"/v1/signals/{outside['id']}", headers=h.auth(scopes=["registry:read"]))).json()
+    assert got["matched"] is False and got["matched_at"] is None
+    assert [e["signal_id"] for e in await _matched_events(h)] == [lost["id"], lost["id"]]
+

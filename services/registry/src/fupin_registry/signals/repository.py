@@ -46,6 +46,15 @@ class SignalRepository:
             .where(Signal.matched.is_(False), Member.active.is_(True), Signal.id > after if after else sa.true())
             .order_by(Signal.id).limit(limit))).all())
 
+    async def claim_match(self, signal_id: uuid.UUID, *, member_id: uuid.UUID, household_id: uuid.UUID,
+                          village_code: str, at: Any) -> bool:
+        """Mark a still-unmatched signal matched (compare-and-set: of the consumer and the sweep matching the
+        same signal at once, one wins and records the event); the signal in the session is updated too."""
+        result = await self.session.execute(sa.update(Signal).where(Signal.id == signal_id, Signal.matched.is_(False))
+                                            .values(matched=True, matched_at=at, member_id=member_id,
+                                                    household_id=household_id, division_code=village_code))
+        return result.rowcount == 1
+
     async def counts(self, *, within: str) -> list[Any]:
         """(kind, matched, matched late, count, oldest received) of the division's signals."""
         low, high = division_range(within)

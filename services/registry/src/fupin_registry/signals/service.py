@@ -75,17 +75,18 @@ def _record_matched(uow: RegistryUow, signal: Signal, *, actor: str) -> None:
 async def rematch_signals(uows: Callable[[], RegistryUow], *, batch: int = 500) -> int:
     """Match kept (unmatched) signals whose person is now an active member inside the poster's division,
     and record ``SignalMatched`` for each (monitoring raises its early warning from that day). Driven by
-    the registry's own member events; state-based, so running it twice matches nothing twice."""
+    the registry's own member events and by the periodic sweep (``signals/consumer.py``); state-based
+    and compare-and-set, so running it twice, or twice at once, matches nothing twice."""
     matched, after = 0, None
     while True:
         async with uows() as uow:
-            candidates = await SignalRepository(uow.session).rematch_candidates(after=after, limit=batch)
+            repo = SignalRepository(uow.session)
+            candidates = await repo.rematch_candidates(after=after, limit=batch)
             now = utc_now()
             for signal, member_id, household_id, village_code in candidates:
-                if signal.matched or not in_division(village_code, signal.poster_division):
+                if not in_division(village_code, signal.poster_division) or not await repo.claim_match(
+                        signal.id, member_id=member_id, household_id=household_id, village_code=village_code, at=now):
                     continue
-                signal.matched, signal.matched_at = True, now
-                signal.household_id, signal.member_id, signal.division_code = household_id, member_id, village_code
                 _record_matched(uow, signal, actor=REMATCHER)
                 matched += 1
                 log.info("signal %s (%s from %s) matched late to member %s", signal.id, signal.kind,
