@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy as sa
 
 from fupin_monitoring.synthetic import envelope
-from fupin_monitoring.webhooks.domain import verify
 from fupin_shared.contracts import registry as cr
+from fupin_shared.http.signing import verify
 from fupin_shared.testing import eventually
 
 BOTH = [pytest.param("sqlite"), pytest.param("pg", marks=pytest.mark.pg)]

@@ -1,8 +1,9 @@
 """Webhook rules (pure): type and division filters, the signature, the backoff schedule."""
 from datetime import UTC, datetime, timedelta
 
-from fupin_monitoring.webhooks.domain import (DEAD, PENDING, RetryPolicy, division_matches, pattern_errors, sign,
-                                              signing_secrets, type_matches, unreadable_services, verify)
+from fupin_monitoring.webhooks.domain import (DEAD, PENDING, RetryPolicy, division_matches, pattern_errors,
+                                              signing_secrets, type_matches, unreadable_services)
+from fupin_shared.http.signing import sign, verify
 
 
 def test_type_patterns_and_divisions() -> None:

@@ -3,10 +3,15 @@ sender's callback (retried while it is down), with the caller's scope; refusals 
 import asyncio
 import json
 import socket
+import time
 
 import pytest
 
-from fupin_shared.testing import eventually
+from fupin_registry.app import create_app
+from fupin_registry.settings import DciPartner, RegistrySettings
+from fupin_shared.http.signing import verify
+from fupin_shared.settings import DEMO_SECRET
+from fupin_shared.testing import ServiceHarness, eventually
 
 pytestmark = pytest.mark.pg
 NOW = "2026-11-29T02:00:00Z"
@@ -36,6 +41,7 @@ class Callback:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.bodies: list[dict] = []
+        self.raw: list[tuple[str, bytes]] = []  # (Webhook-Signature, the body as sent)
         self.server: asyncio.Server | None = None
 
     @property
@@ -44,8 +50,11 @@ class Callback:
 
     async def _handle(self, reader, writer) -> None:  # noqa: ANN001
         head = await reader.readuntil(b"\r\n\r\n")
-        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
-        self.bodies.append(json.loads(await reader.readexactly(length)))
+        headers = dict(line.decode().split(": ", 1) for line in head.split(b"\r\n")[1:] if b": " in line)
+        headers = {k.lower(): v for k, v in headers.items()}
+        body = await reader.readexactly(int(headers["content-length"]))
+        self.raw.append((headers.get("webhook-signature", ""), body))
+        self.bodies.append(json.loads(body))
         writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
         await writer.drain()
         writer.close()
@@ -100,6 +109,10 @@ async def test_async_search_polled_and_called_back_after_an_outage(any_registry,
         await callback.stop()
     [got] = callback.bodies
     assert got["header"]["action"] == "on-search" and got["message"]["transaction_id"] == "t-cb"
+    # signed like a webhook delivery, with the embedded default's secret for loopback callbacks
+    [(signature, raw)] = callback.raw
+    assert verify(DEMO_SECRET, signature, raw, now=int(time.time())) and signature.count("v1=") == 1
+    assert not verify("another secret", signature, raw, now=int(time.time()))
     assert got["message"]["correlation_id"] == "m-t-cb"
     assert got["message"]["search_response"][0]["data"]["reg_records"][0]["identifier"][0]["identifier_value"]
 
@@ -128,6 +141,13 @@ async def test_async_search_refused_writes_nothing(registry, reg):
     bad = envelope("t-bad", "441223198001010000", sender_uri="not a url")
     r = await h.client.post("/v1/dci/registry/search", json=bad, headers=h.auth(scopes=["registry:read"]))
     assert r.status_code == 422
+    # the embedded default calls back on loopback only: anything else the registry can reach is refused
+    for url in ("http://169.254.169.254/latest/meta-data/", "http://10.0.0.5:8080/on-search",
+                "https://mca.example.gov.cn/dci/on-search", "http://user:pw@127.0.0.1:8080/on-search"):
+        r = await h.client.post("/v1/dci/registry/search", json=envelope("t-ssrf", "441223198001010000", sender_uri=url),
+                                headers=h.auth(scopes=["registry:read"]))
+        assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json", url
+        assert r.json()["type"].endswith("/callback-not-registered") and r.json()["errors"][0]["pointer"] == "#/header/sender_uri"
     r = await h.client.post("/v1/dci/registry/search", json=envelope("t-x", "441223198001010000"),
                             headers={**h.auth(scopes=["signals:write"]), "Prefer": "respond-async"})
     assert r.status_code == 403
@@ -135,3 +155,42 @@ async def test_async_search_refused_writes_nothing(registry, reg):
                             headers=h.auth(scopes=["signals:write"]))
     assert r.status_code == 403
     assert (await reg.count_rows(h, "dci_transaction"))["dci_transaction"] == 0
+
+
+async def test_callbacks_go_only_to_the_urls_registered_for_the_client_signed_with_its_secrets(
+        key_file, tmp_path, household_body, reg):
+    """A registered partner (no loopback default): its own prefix only, signed with both of its secrets while
+    it switches; every other URL and every other client refused with nothing queued."""
+    callback = Callback()
+    partner = DciPartner(callback_prefixes=[f"http://127.0.0.1:{callback.port}/dci/"], secrets=["s-new", "s-old"])
+    settings = RegistrySettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/registry.db", auth_key_file=key_file,
+                                bus="memory", data_dir=tmp_path, dci_partners={"civil-affairs": partner})
+    h = ServiceHarness(create_app, settings)
+    async with h.running():
+        body = household_body()
+        assert (await h.client.post("/v1/households", json=body, headers=h.auth())).status_code == 201
+        kid = body["members"][0]["id_number"]
+        mca = h.auth(division=reg.COUNTY, scopes=["registry:read"], client_id="civil-affairs")
+        bank = h.auth(division=reg.COUNTY, scopes=["registry:read"], client_id="rural-bank")
+        for headers, url in [(bank, callback.url),                                           # not its URL
+                             (mca, f"http://127.0.0.1:{callback.port}/admin"),              # outside the path
+                             (mca, f"http://127.0.0.1:{callback.port + 1}/dci/on-search"),  # another port
+                             (mca, f"http://localhost:{callback.port}/dci/on-search")]:     # another host
+            r = await h.client.post("/v1/dci/registry/search", json=envelope("t-no", kid, sender_uri=url),
+                                    headers=headers)
+            assert r.status_code == 422 and r.json()["type"].endswith("/callback-not-registered"), (url, r.text)
+        assert (await reg.count_rows(h, "dci_transaction"))["dci_transaction"] == 0
+
+        await callback.start()
+        try:
+            r = await h.client.post("/v1/dci/registry/search", json=envelope("t-ok", kid, sender_uri=callback.url),
+                                    headers=mca)
+            assert r.status_code == 202, r.text
+            await eventually(lambda: _value(callback.raw), timeout=20, message="no callback")
+        finally:
+            await callback.stop()
+        [(signature, raw)] = callback.raw
+        assert json.loads(raw)["message"]["transaction_id"] == "t-ok" and signature.count("v1=") == 2
+        assert verify("s-new", signature, raw, now=int(time.time()))
+        assert verify("s-old", signature, raw, now=int(time.time()))
+        assert not verify(DEMO_SECRET, signature, raw, now=int(time.time()))

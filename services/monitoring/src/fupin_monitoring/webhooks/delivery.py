@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +26,7 @@ from fupin_shared.consuming import HandlerRegistry
 from fupin_shared.contracts.base import all_contracts
 from fupin_shared.db import utc_now, uuid7
 from fupin_shared.events import Envelope
+from fupin_shared.http.signing import signature_headers
 from fupin_shared.jobs import run_rounds
 
 log = logging.getLogger("fupin.monitoring.webhooks")
@@ -108,7 +108,7 @@ async def _post(client: httpx.AsyncClient, row: Any) -> tuple[int | None, str | 
     body = bytes(row.payload)
     keys = domain.signing_secrets(row.secret, row.previous_secret, row.previous_secret_until, utc_now())
     headers = {"Content-Type": "application/cloudevents+json", "Webhook-Id": str(row.id),
-               domain.SIGNATURE_HEADER: domain.sign(keys, int(time.time()), body)}
+               **signature_headers(keys, body)}
     try:
         response = await client.post(row.url, content=body, headers=headers)
     except httpx.HTTPError as exc:

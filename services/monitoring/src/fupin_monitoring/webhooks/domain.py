@@ -1,15 +1,13 @@
-"""Pure rules of webhooks: which events a subscription gets, the signature, the retry schedule."""
+"""Pure rules of webhooks: which events a subscription gets, the signing keys, the retry schedule (the
+signature itself is the spine's, ``fupin_shared.http.signing``, shared with the registry's DCI callbacks)."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fupin_shared.auth.principal import CITY, in_division
 
-SIGNATURE_HEADER = "Webhook-Signature"
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 
 
@@ -54,29 +52,6 @@ def signing_secrets(secret: str, previous: str | None, previous_until: datetime 
     if previous and previous_until is not None and now < previous_until:
         return [secret, previous]
     return [secret]
-
-
-def sign(secrets: str | Sequence[str], timestamp: int, body: bytes) -> str:
-    """``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`` — one ``v1`` per signing secret
-    (two during a secret rotation's overlap). The receiver recomputes it with the secret it holds,
-    accepts when any ``v1`` matches and refuses old timestamps (replay protection)."""
-    keys = [secrets] if isinstance(secrets, str) else list(secrets)
-    signed = f"{timestamp}.".encode() + body
-    return ",".join([f"t={timestamp}"] + [
-        "v1=" + hmac.new(key.encode(), signed, hashlib.sha256).hexdigest() for key in keys])
-
-
-def verify(secret: str, header: str, body: bytes, *, now: int, tolerance: int = 300) -> bool:
-    """What a receiver does (used by tests and documented for subscribers)."""
-    try:
-        parts = [(name, value) for name, _, value in (p.partition("=") for p in header.split(","))]
-        timestamp = int(next(value for name, value in parts if name == "t"))
-    except (ValueError, StopIteration):
-        return False
-    if abs(now - timestamp) > tolerance:
-        return False
-    expected = sign(secret, timestamp, body).split(",v1=", 1)[1]
-    return any(name == "v1" and hmac.compare_digest(expected, value) for name, value in parts)
 
 
 ADMIN_SCOPE = "monitoring:write"

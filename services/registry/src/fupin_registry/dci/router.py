@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/dci", tags=["dci"])
 
 @router.post("/registry/search", response_model=DciSearchResponse,
              responses={202: {"model": DciSearchResponse, "description": "asynchronous: the ACK"},
-                        **problem_responses()})
+                        **problem_responses(422)})
 async def dci_search(body: DciSearchRequest, request: Request, uows: Uows, actor: RegistryReader,
                      prefer: Annotated[str | None, Header(description="respond-async: answer later (poll)")] = None,
                      ) -> Response:
@@ -35,12 +35,16 @@ async def dci_search(body: DciSearchRequest, request: Request, uows: Uows, actor
     Synchronous by default (200, the ``on-search`` envelope). Asynchronous when ``header.sender_uri`` is
     given or with ``Prefer: respond-async``: 202 with the DCI ``ACK`` (``correlation_id`` = the
     ``transaction_id``); the search runs with the caller's scope, its ``on-search`` envelope is POSTed to
-    ``sender_uri`` (retried with backoff) and can be polled with ``POST /v1/dci/registry/txn/status``.
-    The same ``transaction_id`` sent again is the same transaction."""
+    ``sender_uri`` (retried with backoff), signed ``Webhook-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret,
+    "<t>.<body>")>`` with the client's registered secret, and can be polled with
+    ``POST /v1/dci/registry/txn/status``. ``sender_uri`` must lie under a callback URL prefix registered for
+    the client (422 ``callback-not-registered`` otherwise, nothing queued). The same ``transaction_id``
+    sent again is the same transaction."""
     if body.header.sender_uri is None and "respond-async" not in (prefer or ""):
         return json_response(await service.search(uows, body, actor=actor))
-    txn = await service.submit(uows(), body, actor=actor)
-    wake = request.app.state.runtime.extras.get(WAKE)
+    runtime = request.app.state.runtime
+    txn = await service.submit(uows(), body, actor=actor, partners=runtime.settings.dci_partners)
+    wake = runtime.extras.get(WAKE)
     if wake is not None:
         wake.set()
     return json_response(service.acknowledgement(body, txn), status_code=202)

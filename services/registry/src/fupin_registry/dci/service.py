@@ -5,26 +5,38 @@ the DCI worker (``dci/worker.py``) to ``sender_uri`` and pollable with ``txn/sta
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fupin_registry.codelists import CAUSE_BITS
 from fupin_registry.db import RegistryUow
 from fupin_registry.dci import repository as repo
+from fupin_registry.dci.domain import callback_allowed, partner_of
 from fupin_registry.dci.models import DciTransaction
 from fupin_registry.dci.schemas import DciSearchRequest, DciTxnStatusRequest, IdTypeValue, Predicate, SearchRequest
 from fupin_registry.households import idnumber
+from fupin_registry.settings import DciPartner
 from fupin_shared.auth.deps import check_division
 from fupin_shared.auth.masking import mask_id_number, mask_name
 from fupin_shared.auth.principal import Principal
 from fupin_shared.db import utc_now, uuid7
 from fupin_shared.http.handlers import request_id_var
-from fupin_shared.http.problems import DomainError
+from fupin_shared.http.problems import DomainError, Unprocessable
 
 RECEIVER = "fupin-registry"
 ID_TYPES = {"ID_NUMBER", "NIN", "UIN"}
 ATTRIBUTES = {"status": "status", "labour_type": "labour_type", "guarantee_type": "guarantee_type",
               "household_no": "household_no", "village_code": "village_code", "poverty_cause": "poverty_cause"}
+
+
+class CallbackNotRegistered(Unprocessable):
+    slug, title = "callback-not-registered", "The callback URL is not registered for this client"
+
+
+def callback_partner(partners: Mapping[str, DciPartner], client_id: str, url: str) -> DciPartner | None:
+    """The partner entry whose registered prefixes hold ``url`` for this client, else none."""
+    partner = partner_of(partners, client_id)
+    return partner if partner is not None and callback_allowed(url, partner.callback_prefixes) else None
 
 
 class Rejected(Exception):
@@ -153,9 +165,18 @@ def _header(action: str, status: str, *, receiver: str, total: int = 1, complete
             "receiver_id": receiver, "is_msg_encrypted": False}
 
 
-async def submit(uow: RegistryUow, envelope: DciSearchRequest, *, actor: Principal) -> DciTransaction:
+async def submit(uow: RegistryUow, envelope: DciSearchRequest, *, actor: Principal,
+                 partners: Mapping[str, DciPartner]) -> DciTransaction:
     """Queue an asynchronous search under the caller's scope (answered by the DCI worker); the same
-    ``transaction_id`` sent again by the same client is the same transaction."""
+    ``transaction_id`` sent again by the same client is the same transaction. A ``sender_uri`` must lie
+    under a callback URL prefix registered for the client (422, nothing queued): the registry calls
+    nothing else."""
+    sender_uri = str(envelope.header.sender_uri) if envelope.header.sender_uri else None
+    if sender_uri is not None and callback_partner(partners, actor.client_id, sender_uri) is None:
+        raise CallbackNotRegistered(
+            f"header.sender_uri {sender_uri!r} is not under a callback URL registered for client "
+            f"{actor.client_id!r}; register it with the registry's operators, or poll txn/status.",
+            errors=[{"pointer": "#/header/sender_uri", "detail": "not a registered callback URL of this client"}])
     async with uow:
         found = await repo.transaction(uow.session, client_id=actor.client_id,
                                        transaction_id=envelope.message.transaction_id)
@@ -164,9 +185,9 @@ async def submit(uow: RegistryUow, envelope: DciSearchRequest, *, actor: Princip
         txn = DciTransaction(
             id=uuid7(), client_id=actor.client_id, transaction_id=envelope.message.transaction_id,
             message_id=envelope.header.message_id, sender_id=envelope.header.sender_id,
-            sender_uri=str(envelope.header.sender_uri) if envelope.header.sender_uri else None, actor=actor.sub, division_code=actor.division,
+            sender_uri=sender_uri, actor=actor.sub, division_code=actor.division,
             scopes=sorted(actor.scopes), request=envelope.model_dump(mode="json"), response=None, status="pdng",
-            callback_status="pending" if envelope.header.sender_uri else None, attempts=0,
+            callback_status="pending" if sender_uri else None, attempts=0,
             next_attempt_at=utc_now(), created_at=utc_now())
         uow.session.add(txn)
         await uow.commit()

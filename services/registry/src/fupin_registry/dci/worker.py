@@ -1,5 +1,8 @@
 """The DCI asynchronous search: the background job that answers queued transactions with the caller's
-scope and POSTs the ``on-search`` answer to the sender's ``sender_uri``, retried with backoff.
+scope and POSTs the ``on-search`` answer to the sender's ``sender_uri``, retried with backoff, signed like
+webhook deliveries (``fupin_shared.http.signing``) with the client's registered secret. The URL is checked
+against the client's registered callback prefixes again before each attempt (the registration may have
+been withdrawn since the search was queued).
 
 A transaction is leased (compare-and-set on ``next_attempt_at``) so two processes never work on the same
 one; the answer is stored before the callback is tried, so a sender can always poll ``txn/status``."""
@@ -12,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import orjson
 
 from fupin_registry.dci import repository as repo
 from fupin_registry.dci import service
@@ -19,6 +23,7 @@ from fupin_registry.dci.models import DciTransaction
 from fupin_registry.dci.schemas import DciSearchRequest
 from fupin_shared.auth.principal import Principal
 from fupin_shared.db import utc_now
+from fupin_shared.http.signing import signature_headers
 from fupin_shared.jobs import run_rounds
 
 log = logging.getLogger("fupin.registry.dci")
@@ -40,9 +45,15 @@ async def _answer(runtime: Any, txn: DciTransaction) -> dict[str, Any]:
     return await service.search(runtime.uow, DciSearchRequest.model_validate(txn.request), actor=actor)
 
 
-async def _callback(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> str | None:
+async def _callback(client: httpx.AsyncClient, partners: Any, txn: DciTransaction) -> str | None:
+    url = txn.sender_uri or ""
+    partner = service.callback_partner(partners, txn.client_id, url)
+    if partner is None:
+        return "the callback URL is no longer registered for this client"
+    body = orjson.dumps(txn.response)
+    headers = {"Content-Type": "application/json", **signature_headers(partner.secrets, body)}
     try:
-        response = await client.post(url, json=body)
+        response = await client.post(url, content=body, headers=headers)
     except httpx.HTTPError as exc:
         return f"{type(exc).__name__}: {exc}"
     return None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
@@ -63,7 +74,7 @@ async def work_due(runtime: Any, client: httpx.AsyncClient, *, limit: int = 20) 
         if txn.sender_uri is None:
             values["next_attempt_at"] = None
         else:
-            error = await _callback(client, txn.sender_uri, txn.response)
+            error = await _callback(client, runtime.settings.dci_partners, txn)
             attempts = txn.attempts + 1
             next_at = None if error is None else retry_after(attempts, utc_now())
             values.update(attempts=attempts, last_error=error and error[:500], next_attempt_at=next_at,
