@@ -383,29 +383,17 @@ def _apply_changes(uow: RegistryUow, stored: _Stored, prepared: p.Prepared, chan
         record(MemberAdded(**household_base(household), **member_event_fields(member)))
     if change.income is not None:
         values = {k: v for k, v in change.income.items() if k not in ("household_id", "year", "version", "recorded_at")}
-        income = _set_record(uow, stored.income, HouseholdIncome, household.id, change.income["year"], values)
+        income = uow.records.put(stored.income, HouseholdIncome, household.id, change.income["year"], values)
         record(IncomeRecorded(**household_base(household), year=income.year, per_capita_income_fen=income.per_capita_fen,
                               line_fen=lines.get(income.year, 0), labour_capacity=household.labour_type != "no_labour",
                               disposable_fen=income.disposable_fen, members_counted=income.persons))
     if change.guarantee is not None:
         values = {k: v for k, v in change.guarantee.items()
                   if k not in ("household_id", "year", "version", "assessed_at")}
-        guarantee = _set_record(uow, stored.guarantee, HouseholdGuarantee, household.id, change.guarantee["year"],
-                                values)
+        guarantee = uow.records.put(stored.guarantee, HouseholdGuarantee, household.id, change.guarantee["year"],
+                                    values)
         record(GuaranteesAssessed(**household_base(household), year=guarantee.year, compliant=guarantee.compliant,
                                   **{k: values[k] for k in ch.GUARANTEE_FIELDS}))
-
-
-def _set_record(uow: RegistryUow, record: Any, model: Any, household_id: uuid.UUID, year: int,
-                values: dict[str, Any]) -> Any:
-    """The year's record changed in place, or added when the household had none for that year."""
-    if record is None:
-        record = model(household_id=household_id, year=year, version=1, **values)
-        uow.records.add(record)
-    else:
-        for name, value in values.items():
-            setattr(record, name, value)
-    return record
 
 
 def _errors_table() -> Any:

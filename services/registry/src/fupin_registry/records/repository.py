@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,16 @@ class RecordRepository:
 
     def add(self, record: object) -> None:
         self.session.add(record)
+
+    def put(self, record: Any, model: type, household_id: uuid.UUID, year: int, values: dict[str, Any]) -> Any:
+        """The year's ``record`` changed in place, or (``record`` None) a new one added."""
+        if record is None:
+            record = model(household_id=household_id, year=year, version=1, **values)
+            self.session.add(record)
+        else:
+            for name, value in values.items():
+                setattr(record, name, value)
+        return record
 
     async def income(self, household_id: uuid.UUID, year: int) -> HouseholdIncome | None:
         return await self.session.get(HouseholdIncome, (household_id, year))

@@ -83,12 +83,7 @@ async def record_income(uow: RegistryUow, household_id: uuid.UUID, year: int, re
                       transfer_fen=income.transfer_fen, disposable_fen=income.disposable_fen, persons=persons,
                       per_capita_fen=domain.per_capita_fen(income, persons))
         created = record is None
-        if record is None:
-            record = HouseholdIncome(household_id=household_id, year=year, version=1, **values)
-            uow.records.add(record)
-        else:
-            for name, value in values.items():
-                setattr(record, name, value)
+        record = uow.records.put(record, HouseholdIncome, household_id, year, values)
         line = await uow.lines.find(year)
         line_fen = line.household_line_fen if line else None
         uow.record(IncomeRecorded(**_base(household), year=year, per_capita_income_fen=values["per_capita_fen"],
@@ -109,13 +104,7 @@ async def assess_guarantees(uow: RegistryUow, household_id: uuid.UUID, year: int
         values = request.model_dump()
         compliant = domain.Guarantees(**values).compliant
         created = record is None
-        if record is None:
-            record = HouseholdGuarantee(household_id=household_id, year=year, version=1, compliant=compliant, **values)
-            uow.records.add(record)
-        else:
-            for name, value in values.items():
-                setattr(record, name, value)
-            record.compliant = compliant
+        record = uow.records.put(record, HouseholdGuarantee, household_id, year, {**values, "compliant": compliant})
         uow.record(GuaranteesAssessed(**_base(household), year=year, compliant=compliant, **values),
                    subject=household.id, division=household.village_code, actor=actor.sub)
         await uow.commit()
