@@ -70,6 +70,18 @@ require_infrastructure() {
         || die "Kafka is not running: deploy/local/kafka.sh start (or make stack-up)"
 }
 
+# Runs in the background subshell of one service: closes every inherited descriptor above 2 — our
+# stack.lock (fd 9) and any lock a caller holds around us (`flock /tmp/x.lock stack.sh up` hands its
+# fd down) — so a long-running service never holds (and blocks) a lock; then becomes the service.
+start_service() {
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+        fd="${fd##*/}"
+        ((fd > 2)) && eval "exec ${fd}>&-" 2>/dev/null
+    done
+    exec setsid "$BIN/fupin" serve "$1" --host 127.0.0.1 --port "${PORT[$1]}"
+}
+
 cmd_up() {
     [[ -x "$BIN/fupin" ]] || die "no $BIN/fupin: run make venv first"
     require_infrastructure
@@ -91,8 +103,7 @@ cmd_up() {
             continue
         fi
         # setsid: the service leads its own process group, so `down` signals it and nothing else
-        setsid "$BIN/fupin" serve "$svc" --host 127.0.0.1 --port "${PORT[$svc]}" \
-            >>"$STATE/$svc.log" 2>&1 < /dev/null 9>&- &  # 9>&-: the service must not inherit (and hold) the lock
+        start_service "$svc" >>"$STATE/$svc.log" 2>&1 < /dev/null &
         echo $! > "$STATE/$svc.pid"
         started+=("$svc")
         log "$svc starting on :${PORT[$svc]} (pid $!, log var/stack/$svc.log)"

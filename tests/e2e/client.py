@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FUPIN = ROOT / ".venv" / "bin" / "fupin"
 STACK = ROOT / "deploy" / "local" / "stack.sh"
 PORTS = {"registry": 8001, "funds": 8002, "tasks": 8003, "assessment": 8004, "monitoring": 8005}
-CITY, GUANGNING, HUAIJI = "441200000000", "441223000000", "441224000000"
-"""The city, the county of the `county-officer` demo client (广宁县), and a neighbouring county (怀集县)."""
+CITY, GUANGNING, HUAIJI, DEQING = "441200000000", "441223000000", "441224000000", "441226000000"
+"""The city, the county of the `county-officer` demo client (广宁县), and two other counties (怀集县, 德庆县)."""
 
 _GB11643_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _GB11643_CHECK = "10X98765432"

@@ -146,7 +146,8 @@ async def test_county_token_sees_and_changes_only_its_county(api, county_api, vi
 def _import_file(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["户编号", "村代码", "劳动能力类型", "致贫原因", "姓名", "证件号码", "与户主关系", "参加基本医疗保险"])
+    writer.writerow(["户编号", "村代码", "识别年度", "劳动能力类型", "致贫原因", "姓名", "证件号码", "与户主关系",
+                     "参加基本医疗保险"])
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
 
@@ -178,9 +179,10 @@ async def test_bulk_csv_import_job_with_row_errors_and_reimport_changing_nothing
                   f"E2E-{tag}-C": (village, [person(village, "户主", birth(1960, 1970)),
                                              person(village, "之女", birth(1990, 1999), "否")]),
                   f"E2E-{tag}-D": (elsewhere, [person(elsewhere, "户主", birth(1960, 1970))])}
-    rows = [[number, where, "有劳动能力", "因病", *p] for number, (where, people) in households.items() for p in people]
+    rows = [[number, where, "2019", "有劳动能力", "因病", *p] for number, (where, people) in households.items()
+            for p in people]
     bad_row = 2 + 2  # the header is row 1; household A takes rows 2 and 3
-    rows[bad_row - 2][5] = wrong_check_digit(rows[bad_row - 2][5])
+    rows[bad_row - 2][6] = wrong_check_digit(rows[bad_row - 2][6])
     data = _import_file(rows)
 
     job = await _finished_import(county_api, data)  # 广宁县's officer: household D lies in 怀集县
@@ -198,6 +200,7 @@ async def test_bulk_csv_import_job_with_row_errors_and_reimport_changing_nothing
     assert sorted(imported) == [f"E2E-{tag}-A", f"E2E-{tag}-C"]
     assert imported[f"E2E-{tag}-A"]["status"] == "identified" and imported[f"E2E-{tag}-C"]["persons"] == 2
     assert await api.households_with(households[f"E2E-{tag}-D"][1][0][1]) == []
+    assert imported[f"E2E-{tag}-A"]["identified_year"] == 2019
 
     async def in_view() -> dict | None:
         view = await api.overview(division=village)
