@@ -110,6 +110,19 @@ async def test_idempotency_key_replays_and_refuses_reuse(probe):
     assert await notes_in_db(probe) == 1
 
 
+async def test_a_response_made_for_pii_read_is_never_replayed_to_a_token_without_it(probe):
+    body = {"division": "441223101001", "text": "seen unmasked"}
+    unmasked = {**probe.auth(scopes="probe:read probe:write pii:read", division="441223101001"), "Idempotency-Key": "pii-1"}
+    masked = {**writer(probe), "Idempotency-Key": "pii-1"}
+    first = await probe.client.post("/v1/notes", json=body, headers=unmasked)
+    assert first.status_code == 201
+    refused = await probe.client.post("/v1/notes", json=body, headers=masked)
+    assert refused.status_code == 422 and refused.json()["type"].endswith("/idempotency-key-reused")
+    again = await probe.client.post("/v1/notes", json=body, headers=unmasked)
+    assert again.headers["idempotent-replayed"] == "true" and again.json() == first.json()
+    assert await notes_in_db(probe) == 1
+
+
 async def test_concurrent_retries_with_one_key_create_one_resource(probe):
     headers = {**writer(probe), "Idempotency-Key": "race-1"}
     body = {"division": "441223101001", "text": "race"}
@@ -172,7 +185,7 @@ async def test_an_idempotent_create_commits_its_effect_only_with_its_stored_resp
     from spine_probe.service import NoteIn, write_note
 
     actor = Principal(sub="t", client_id="t", scopes=frozenset({"probe:write"}), division=COUNTY)
-    request = SimpleNamespace(method="POST", url=SimpleNamespace(path="/v1/notes"))
+    request = SimpleNamespace(method="POST", url=SimpleNamespace(path="/v1/notes"), state=SimpleNamespace(principal=actor))
 
     async def dies_after_the_use_case(uow):
         await write_note(uow, NoteIn(division="441223101001", text="x"), actor)

@@ -69,6 +69,7 @@ def test_idempotency_hash_of_an_unencodable_body_is_invalid_input_not_a_server_e
     from fupin_shared.http.idempotency import request_hash
 
     assert request_hash({"b": 1, "a": [2]}) == request_hash({"a": [2], "b": 1})  # canonical: key order ignored
+    assert request_hash({"a": 1}, unmasked=True) != request_hash({"a": 1})  # the personal-data view counts
     with pytest.raises(InvalidInput) as refused:  # JSON allows it; orjson cannot encode it (found by schemathesis)
         request_hash({"body": {"n": 2**70}})
     assert refused.value.status == 422 and refused.value.body()["errors"][0]["pointer"] == "/body"

@@ -6,6 +6,10 @@ an effect without its record, and two concurrent requests with one key cannot bo
 second fails on the primary key (or on the twin's effect), rolls back, and is answered from the
 first. A retry replays the stored response. Reusing a key with another body is refused (422); a retry
 while the first is still running gets 409.
+
+The stored response may show personal data unmasked (the first caller held ``pii:read``): the view
+(masked or not) is part of the request's hash, so a retry whose token lacks ``pii:read`` is refused
+rather than answered with the unmasked body, and nothing unmasked is ever replayed unlogged.
 """
 from __future__ import annotations
 
@@ -46,14 +50,15 @@ class IdempotencyClaim:
                           method_path=self.method_path, created_at=utc_now())
 
 
-def request_hash(body: Any) -> str:
-    """SHA-256 of the canonical JSON of a request body; a body JSON allows but orjson cannot encode (an
-    integer beyond 64 bits in a free-form object) is invalid input, not a server error."""
+def request_hash(body: Any, *, unmasked: bool = False) -> str:
+    """SHA-256 of the canonical JSON of a request body and of the personal-data view it is answered in;
+    a body JSON allows but orjson cannot encode (an integer beyond 64 bits in a free-form object) is
+    invalid input, not a server error."""
     try:
         canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS, default=str)
     except orjson.JSONEncodeError as exc:
         raise InvalidInput([{"pointer": "/body", "detail": str(exc)}]) from exc
-    return hashlib.sha256(canonical).hexdigest()
+    return hashlib.sha256(canonical + (b"\x00pii" if unmasked else b"")).hexdigest()
 
 
 class Idempotency:
@@ -74,7 +79,10 @@ class Idempotency:
             return await action(uows())
         method_path = f"{self.request.method} {self.request.url.path}"
         uow = uows()
-        claim = IdempotencyClaim(uow.idempotency_model, client_id, self.key, request_hash(body), method_path)
+        principal = getattr(self.request.state, "principal", None)
+        unmasked = principal is not None and principal.may_read_pii
+        claim = IdempotencyClaim(uow.idempotency_model, client_id, self.key, request_hash(body, unmasked=unmasked),
+                                 method_path)
         async with uow:
             if (replay := await _lookup(uow, claim)) is not None:
                 return replay
@@ -107,7 +115,8 @@ async def _lookup(uow: UnitOfWork, claim: IdempotencyClaim) -> Response | None:
     if row is None:
         return None
     if row.request_hash != claim.request_hash or row.method_path != claim.method_path:
-        raise IdempotencyKeyReused("This Idempotency-Key was used with another request body or path.")
+        raise IdempotencyKeyReused("This Idempotency-Key was used with another request body or path, or by a token "
+                                   "with another view of personal data (pii:read).")
     if row.status_code is None:
         raise IdempotentRequestInProgress("Retry later.", retry_after=1)
     headers = dict(row.headers or {})
