@@ -43,7 +43,10 @@ class HouseholdRepository:
             for prefix, values in (("m", members), ("o", rows)):
                 for i, row in enumerate(values):
                     params.update({f"{prefix}{i}_{name}": value for name, value in row.items()})
-            await connection.execute(_insert_new(outbox, len(members), len(rows)), params)
+            sql, names = _insert_new(outbox, len(members), len(rows), connection.dialect)
+            await connection.exec_driver_sql(sql, tuple(
+                orjson.dumps(params[name]).decode() if name in _JSON_PARAMS or name.endswith("_data") else params[name]
+                for name in names))
             return
         for table, values in ((_H, [household]), (_M, members), (outbox, rows)):
             await connection.execute(insert(table), values)
@@ -122,14 +125,18 @@ _H_NAMES = tuple(c.name for c in _H.c)
 _M_LABELS = tuple((c.name, f"m_{c.name}") for c in _M.c)
 
 
-_INSERT_NEW: dict[tuple[int, int], Any] = {}
+_INSERT_NEW: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
+_JSON_PARAMS = frozenset({"h_poverty_causes"})
+"""JSON parameters besides the outbox rows' ``o<i>_data`` (given to the driver as JSON text)."""
 
 
-def _insert_new(outbox: Any, members: int, events: int) -> Any:
+def _insert_new(outbox: Any, members: int, events: int, dialect: Any) -> tuple[str, tuple[str, ...]]:
     """The one-statement insert of :meth:`HouseholdRepository.insert_new` for ``members`` members and
-    ``events`` events, built once per shape (named parameters, so SQLAlchemy's compiled cache answers)."""
-    statement = _INSERT_NEW.get((members, events))
-    if statement is None:
+    ``events`` events, compiled once per shape: its SQL and the parameter names in position order. (A
+    multi-row INSERT is not in SQLAlchemy's compiled cache, and compiling this one costs more than the
+    rest of the request.)"""
+    found = _INSERT_NEW.get((members, events))
+    if found is None:
         def row(table: Any, prefix: str) -> dict[str, Any]:
             return {c.name: bindparam(f"{prefix}_{c.name}", type_=c.type) for c in table.c if c.name != "id"
                     or table is not outbox}
@@ -137,8 +144,9 @@ def _insert_new(outbox: Any, members: int, events: int) -> Any:
         statement = insert(outbox).values([row(outbox, f"o{i}") for i in range(events)]).add_cte(
             insert(_H).values(row(_H, "h")).cte("h"),
             insert(_M).values([row(_M, f"m{i}") for i in range(members)]).cte("m"))
-        _INSERT_NEW[(members, events)] = statement
-    return statement
+        compiled = statement.compile(dialect=dialect)
+        found = _INSERT_NEW[(members, events)] = (compiled.string, tuple(compiled.positiontup))
+    return found
 
 
 async def _driver(connection: Any) -> Any:
