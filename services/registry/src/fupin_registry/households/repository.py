@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import JSON, bindparam, insert, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,10 +43,9 @@ class HouseholdRepository:
             for prefix, values in (("m", members), ("o", rows)):
                 for i, row in enumerate(values):
                     params.update({f"{prefix}{i}_{name}": value for name, value in row.items()})
-            sql, names = _insert_new(outbox, len(members), len(rows), connection.dialect)
+            sql, names, json_names = _insert_new(outbox, len(members), len(rows), connection.dialect)
             await connection.exec_driver_sql(sql, tuple(
-                orjson.dumps(params[name]).decode() if name in _JSON_PARAMS or name.endswith("_data") else params[name]
-                for name in names))
+                orjson.dumps(params[name]).decode() if name in json_names else params[name] for name in names))
             return
         for table, values in ((_H, [household]), (_M, members), (outbox, rows)):
             await connection.execute(insert(table), values)
@@ -125,16 +124,15 @@ _H_NAMES = tuple(c.name for c in _H.c)
 _M_LABELS = tuple((c.name, f"m_{c.name}") for c in _M.c)
 
 
-_INSERT_NEW: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
-_JSON_PARAMS = frozenset({"h_poverty_causes"})
-"""JSON parameters besides the outbox rows' ``o<i>_data`` (given to the driver as JSON text)."""
+_INSERT_NEW: dict[tuple[int, int], tuple[str, tuple[str, ...], frozenset[str]]] = {}
 
 
-def _insert_new(outbox: Any, members: int, events: int, dialect: Any) -> tuple[str, tuple[str, ...]]:
+def _insert_new(outbox: Any, members: int, events: int,
+                dialect: Any) -> tuple[str, tuple[str, ...], frozenset[str]]:
     """The one-statement insert of :meth:`HouseholdRepository.insert_new` for ``members`` members and
-    ``events`` events, compiled once per shape: its SQL and the parameter names in position order. (A
-    multi-row INSERT is not in SQLAlchemy's compiled cache, and compiling this one costs more than the
-    rest of the request.)"""
+    ``events`` events, compiled once per shape: its SQL, the parameter names in position order and the
+    JSON ones (the driver takes JSON as text). A multi-row INSERT is not in SQLAlchemy's compiled cache,
+    and compiling this one costs more than the rest of the request."""
     found = _INSERT_NEW.get((members, events))
     if found is None:
         def row(table: Any, prefix: str) -> dict[str, Any]:
@@ -145,7 +143,10 @@ def _insert_new(outbox: Any, members: int, events: int, dialect: Any) -> tuple[s
             insert(_H).values(row(_H, "h")).cte("h"),
             insert(_M).values([row(_M, f"m{i}") for i in range(members)]).cte("m"))
         compiled = statement.compile(dialect=dialect)
-        found = _INSERT_NEW[(members, events)] = (compiled.string, tuple(compiled.positiontup))
+        json_names = frozenset(f"{prefix}_{c.name}" for table, prefixes in (
+            (_H, ["h"]), (_M, [f"m{i}" for i in range(members)]), (outbox, [f"o{i}" for i in range(events)]))
+            for prefix in prefixes for c in table.c if isinstance(c.type, JSON))
+        found = _INSERT_NEW[(members, events)] = (compiled.string, tuple(compiled.positiontup), json_names)
     return found
 
 
