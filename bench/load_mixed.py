@@ -30,7 +30,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -38,19 +38,17 @@ import httpx
 from bench.harness import machine
 from bench.monitoring_lag import histogram, quantile
 from bench.monitoring_overview import percentile
+from fupin_registry.households import idnumber
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTS = {"registry": 8001, "funds": 8002, "tasks": 8003, "assessment": 8004, "monitoring": 8005}
 COUNTY = "441223000000"
-_GB11643_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-_GB11643_CHECK = "10X98765432"
 IMPORT_HEADER = ("户编号,村代码,户状态,识别年度,劳动能力类型,保障类型,致贫原因,姓名,证件号码,与户主关系")
 
 
 def id_number(rng: random.Random, area: str, decade: int) -> str:
-    birth = f"19{decade}{rng.randint(0, 9)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
-    body = f"{area}{birth}{rng.randint(0, 999):03d}"
-    return body + _GB11643_CHECK[sum(int(d) * w for d, w in zip(body, _GB11643_WEIGHTS, strict=True)) % 11]
+    born = date(1900 + decade * 10 + rng.randint(0, 9), rng.randint(1, 12), rng.randint(1, 28))
+    return idnumber.make(area, born, rng.randint(0, 999))
 
 
 def token() -> str:
