@@ -191,7 +191,7 @@ async def test_reconcile_finds_a_county_written_through_the_apis_in_agreement(ap
         return view if moved == (7_654_300, 1) else None
 
     await eventually(in_view, timeout=30, interval=0.2, message="household and allocation not in the view")
-    done = await asyncio.to_thread(subprocess.run, [str(FUPIN), "monitoring", "reconcile", "--json", "--settle", "10"],
+    done = await asyncio.to_thread(subprocess.run, [str(FUPIN), "monitoring", "reconcile", "--json"],
                                    cwd=ROOT, env=stack_env(), capture_output=True, text=True, timeout=150)
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
     report = json.loads(done.stdout)
