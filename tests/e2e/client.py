@@ -164,6 +164,12 @@ class StackClient:
             await client.aclose()
         self._clients.clear()
 
+    async def __aenter__(self) -> "StackClient":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
     # registry
     async def villages(self, *, limit: int = 500) -> list[str]:
         """Codes of known villages (the registry refuses households in unknown ones)."""
@@ -197,6 +203,17 @@ class StackClient:
         response = await self.service("monitoring").get("/v1/overview", params=params)
         assert response.status_code == 200, response.text
         return response.json()
+
+    async def households_in(self, division: str) -> list[dict[str, Any]]:
+        """Every household of a division the caller sees, all pages (in id order: the newest last)."""
+        found: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            params = {"division": division, "limit": 500, **({"cursor": cursor} if cursor else {})}
+            page = expect(await self.registry.get("/v1/households", params=params), 200)
+            found += page["items"]
+            if not (cursor := page["next_cursor"]):
+                return found
 
     async def dci(self, *criteria: dict[str, Any]) -> list[dict[str, Any]]:
         """The ``search_response`` list of a DCI search (one per criteria)."""

@@ -48,17 +48,11 @@ def villages(admin_token: str) -> dict[str, list[str]]:
 
 @pytest.fixture
 async def api(admin_token: str) -> AsyncIterator["client_module.StackClient"]:
-    client = client_module.StackClient(admin_token)
-    try:
+    async with client_module.StackClient(admin_token) as client:
         yield client
-    finally:
-        await client.aclose()
 
 
 @pytest.fixture
 async def county_api(county_token: str) -> AsyncIterator["client_module.StackClient"]:
-    client = client_module.StackClient(county_token)
-    try:
+    async with client_module.StackClient(county_token) as client:
         yield client
-    finally:
-        await client.aclose()
