@@ -79,7 +79,9 @@ class ServiceRuntime:
     extras: dict[str, Any] = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
-        return self.definition.uow_class(self.sessionmaker, outbox_signal=self.relay.signal)
+        # the NOTIFY (one statement more per write) only when the leading relay runs elsewhere
+        return self.definition.uow_class(self.sessionmaker, outbox_signal=self.relay.signal,
+                                         outbox_channel=None if self.relay.leading else self.relay.channel)
 
     def build_consumers(self) -> list[Consumer]:
         out = []

@@ -11,6 +11,7 @@ import asyncio
 import uuid
 from typing import TYPE_CHECKING, Any, Self
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fupin_shared.db.types import utc_now
@@ -29,9 +30,12 @@ class UnitOfWork:
     source: str = "/fupin/service"
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *,
-                 outbox_signal: asyncio.Event | None = None) -> None:
+                 outbox_signal: asyncio.Event | None = None, outbox_channel: str | None = None) -> None:
+        """``outbox_signal`` wakes a relay in this process after a commit with outbox rows;
+        ``outbox_channel`` (PostgreSQL) is NOTIFYed in that commit, for a relay in another process."""
         self._sessionmaker = sessionmaker
         self._outbox_signal = outbox_signal
+        self._outbox_channel = outbox_channel
         self._recorded = 0
         self.idempotency_claim: IdempotencyClaim | None = None
         self._held: AsyncSession | None = None
@@ -99,16 +103,23 @@ class UnitOfWork:
         if self.idempotency_claim is not None:
             await self.session.flush()
             return
+        await self._notify()
         await self.session.commit()
         self._signal()
 
     async def commit_with_response(self, claim_row: Any) -> None:
         self.session.add(claim_row)
+        await self._notify()
         try:
             await self.session.commit()
         finally:
             self.idempotency_claim = None
         self._signal()
+
+    async def _notify(self) -> None:
+        """NOTIFY the relay's channel in this transaction: delivered at commit, dropped on rollback."""
+        if self._recorded and self._outbox_channel is not None:
+            await self.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": self._outbox_channel})
 
     def _signal(self) -> None:
         if self._recorded and self._outbox_signal is not None:

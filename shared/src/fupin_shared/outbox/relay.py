@@ -4,6 +4,12 @@ It selects *unpublished* rows in id order — never "id > last seen", because id
 insert, not commit, and a slow transaction would otherwise be skipped forever. On PostgreSQL only
 the holder of an advisory lock publishes, so a second relay process idles instead of reordering.
 A crash between send and mark means a re-send after restart (at-least-once); consumers dedupe.
+
+The relay wakes as soon as a commit has outbox rows: through ``signal`` when the writer runs in the
+same process, and on PostgreSQL through ``NOTIFY`` on :attr:`Relay.channel` (sent by the unit of
+work in the committing transaction, so it arrives only once the rows are visible) for writers in
+other processes — the leader listens on the connection that holds its lock. The poll every
+``poll_seconds`` stays as the fallback (a writer that bypasses the unit of work, a lost connection).
 """
 from __future__ import annotations
 
@@ -42,6 +48,7 @@ class Relay:
         self.signal = signal or asyncio.Event()
         self._lock_conn: AsyncConnection | None = None
         self._lock_key = zlib.crc32(f"fupin-relay:{service}".encode())
+        self.channel: str | None = f"fupin_outbox_{service}" if is_postgres(engine) else None
         self._next_sequence: int | None = None
         self._stopping = asyncio.Event()
         self.fail_after_send = False  # test hook: simulate a crash between send and mark
@@ -82,6 +89,14 @@ class Relay:
             pass
         self.signal.clear()
 
+    @property
+    def leading(self) -> bool:
+        """This process's relay holds the lock (PostgreSQL) and so is woken by ``signal`` alone."""
+        return self._lock_conn is not None
+
+    def _notified(self, *_args: object) -> None:
+        self.signal.set()
+
     async def _acquire_leadership(self) -> bool:
         if not is_postgres(self._engine):
             return True  # SQLite: one process, one relay
@@ -91,6 +106,7 @@ class Relay:
         got = (await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._lock_key})).scalar()
         await conn.commit()
         if got:
+            await (await conn.get_raw_connection()).driver_connection.add_listener(self.channel, self._notified)
             self._lock_conn = conn
             return True
         await conn.close()
@@ -100,8 +116,9 @@ class Relay:
         conn, self._lock_conn = self._lock_conn, None
         if conn is not None:
             try:
-                # unlock explicitly: close() returns the connection to the pool, where a session-level
-                # advisory lock would otherwise stay held
+                # unlisten and unlock explicitly: close() returns the connection to the pool, where a
+                # session-level advisory lock and a LISTEN would otherwise stay
+                await (await conn.get_raw_connection()).driver_connection.remove_listener(self.channel, self._notified)
                 await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key})
                 await conn.commit()
                 await conn.close()
