@@ -62,7 +62,8 @@ stack-down:
 	deploy/local/stack.sh down
 
 bench: infra-up
-	$(BIN)/python -m bench --scale $(SCALE); status=$$?; deploy/local/stack.sh down >/dev/null 2>&1; $(MAKE) infra-down; exit $$status
+	$(BIN)/python -m bench --scale $(SCALE); status=$$?; deploy/local/stack.sh down >/dev/null 2>&1; \
+	deploy/local/kafka.sh stop; deploy/local/pg.sh stop; exit $$status
 
 # No recursive make in this recipe: `make -n soak` would run such a line (and stop PostgreSQL and Kafka).
 soak: infra-up

@@ -214,3 +214,21 @@ async def test_feeds_cli_pull_and_resume(registry, household_body, reg, tmp_path
 
 async def _ready(server) -> bool:  # noqa: ANN001
     return bool(server.started)
+
+
+@pytest.mark.pg
+async def test_a_feed_pull_aborted_mid_copy_leaves_no_broken_connection_in_the_pool(registry) -> None:  # noqa: ANN001
+    """A client that disconnects mid-stream cancels the COPY, and asyncpg closes that connection: it must
+    leave the pool, not be handed to the next request (which then failed with 'connection is closed')."""
+    from fupin_registry.feeds.repository import PgExport
+
+    engine = registry.runtime.engine
+    export = PgExport(engine)
+    await export.open()
+    stream = export.copy_csv("SELECT g, repeat('x', 200) FROM generate_series(1, 200000) g", [], header=False)
+    assert await anext(stream)  # the first chunk, then the client goes away
+    await stream.aclose()
+    await export.close()
+    for _ in range(engine.pool.size() + 2):  # every pooled connection in turn answers
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT 1"))).scalar_one() == 1

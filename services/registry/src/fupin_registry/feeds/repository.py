@@ -11,6 +11,7 @@ high-water mark, so the next pull sees it (at least once, never skipped).
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -22,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from fupin_registry.db import INFRA
 from fupin_registry.feeds import domain
 from fupin_registry.households.models import Household, Member
+
+log = logging.getLogger(__name__)
 
 FETCH = 5000
 CHANGE_TYPES = ("fupin.registry.household.%", "fupin.registry.member.%")
@@ -90,10 +93,22 @@ class PgExport:
         return int(await self.conn.fetchval("SELECT coalesce(max(sequence), 0) FROM outbox") or 0)
 
     async def close(self) -> None:
+        """End the snapshot and give the connection back; after an export the client abandoned (its COPY
+        cancelled, which leaves asyncpg's connection closed or mid-protocol) the connection is dropped from
+        the pool instead, so the next request never draws a broken one."""
         if self.conn is None:
             return
         try:
-            await self.tx.rollback()
+            if self.conn.is_closed():
+                await self.pooled.invalidate()
+            else:
+                await self.tx.rollback()
+        except Exception as exc:  # the abandoned COPY left the protocol mid-operation: the connection is unusable
+            log.info("feed export abandoned mid-stream; its connection is dropped from the pool (%s)", exc)
+            await self.pooled.invalidate()
+        except BaseException:
+            await self.pooled.invalidate()
+            raise
         finally:
             await self.pooled.close()
             self.conn = self.pooled = None
