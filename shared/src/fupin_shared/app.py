@@ -15,7 +15,6 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fupin_shared.auth.verify import JwksVerifier
@@ -25,8 +24,8 @@ from fupin_shared.db.engine import create_engine_from_url
 from fupin_shared.db.migrations import upgrade
 from fupin_shared.db.uow import UnitOfWork
 from fupin_shared.events import Envelope
-from fupin_shared.http.handlers import RequestContextMiddleware, install_problem_handlers
-from fupin_shared.http.observability import MetricsMiddleware, health_router
+from fupin_shared.http.handlers import install_problem_handlers
+from fupin_shared.http.observability import HttpMiddleware, health_router
 from fupin_shared.outbox.relay import Relay
 from fupin_shared.outbox.tables import InfrastructureTables
 from fupin_shared.settings import ServiceSettings
@@ -170,9 +169,9 @@ def create_service_app(defn: ServiceDefinition, *, transport: Transport | None =
     install_problem_handlers(app)
     for router in [health_router(), *defn.routers]:
         app.include_router(router)
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
-                       expose_headers=["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"])
-    app.add_middleware(MetricsMiddleware, service=settings.service_name)
-    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    if settings.cors_origins:  # no layer at all for the (usual) same-origin or server-to-server callers
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
+                           allow_headers=["*"],
+                           expose_headers=["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"])
+    app.add_middleware(HttpMiddleware, service=settings.service_name, gzip_min_bytes=GZIP_MIN_BYTES)
     return app

@@ -54,6 +54,8 @@ class ServiceSettings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
+    cors_origins: list[str] = []
+    """Origins whose browsers may call the API (FUPIN_CORS_ORIGINS as JSON, ``["*"]`` for any); none: no CORS."""
 
     @classmethod
     def settings_customise_sources(
