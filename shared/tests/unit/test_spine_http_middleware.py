@@ -33,6 +33,10 @@ def small_app() -> FastAPI:
     async def big() -> Response:
         return Response(BIG, media_type="text/plain")
 
+    @app.get("/big-varied")
+    async def big_varied() -> Response:
+        return Response(BIG, media_type="text/plain", headers={"Vary": "Origin"})
+
     @app.get("/encoded")
     async def encoded() -> Response:
         return Response(gzip.compress(BIG), media_type="text/plain", headers={"Content-Encoding": "gzip"})
@@ -71,6 +75,8 @@ async def test_bodies_are_gzipped_only_for_requests_that_accept_gzip_with_one_va
     plain = await client.get("/big", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and plain.content == BIG
     assert vary(plain).count("accept-encoding") == 1
+    varied = await client.get("/big-varied", headers={"Accept-Encoding": "identity"})
+    assert vary(varied) == ["origin", "accept-encoding"]
     small = await client.get("/things/7", headers={"Accept-Encoding": "identity"})
     assert small.json()["id"] == 7 and vary(small) == []
     encoded = await client.get("/encoded", headers={"Accept-Encoding": "identity"})

@@ -1,8 +1,8 @@
 """/healthz, /readyz, /metrics and the spine's per-request middleware (request id, metrics, log, gzip)."""
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -53,7 +53,8 @@ class HttpMiddleware:
                 incoming = value
             elif name == b"accept-encoding" and b"gzip" in value:
                 gzip = True
-        request_id = incoming.decode("latin-1") if 0 < len(incoming) <= 64 else uuid.uuid4().hex
+        # a new id: 32 random hex digits (uuid4().hex's form, without building a UUID)
+        request_id = incoming.decode("latin-1") if 0 < len(incoming) <= 64 else os.urandom(16).hex()
         request_id_header = (b"x-request-id", request_id.encode("latin-1"))
         token = request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
@@ -74,7 +75,7 @@ class HttpMiddleware:
                 start = held.pop()
                 body = message.get("body", b"")
                 if len(body) >= self.gzip_min_bytes or message.get("more_body", False):
-                    MutableHeaders(raw=start["headers"]).add_vary_header("Accept-Encoding")
+                    _add_vary(start["headers"])
                 await send(start)
             elif held:  # trailers or pathsend: the start goes first, as it is
                 await send(held.pop())
@@ -112,6 +113,14 @@ class HttpMiddleware:
                 if media_type in _EXCLUDED or media_type.partition("/")[0] + "/*" in _EXCLUDED:
                     return False
         return length is None or length >= self.gzip_min_bytes
+
+
+def _add_vary(raw: list[tuple[bytes, bytes]]) -> None:
+    """``Vary: Accept-Encoding`` as GZip adds it: appended to a Vary the response has, else a header of its own."""
+    if any(name == b"vary" for name, _ in raw):
+        MutableHeaders(raw=raw).add_vary_header("Accept-Encoding")
+    else:
+        raw.append((b"vary", b"Accept-Encoding"))
 
 
 def health_router() -> APIRouter:
