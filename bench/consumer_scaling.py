@@ -4,12 +4,14 @@ What it measures: catch-up throughput (events/s) of one consumer group reading a
 with the spine's ``KafkaTransport`` and ``Consumer`` (batch per transaction, processed-event ids
 stored with the projection, offsets committed after) writing a real PostgreSQL projection.
 
-Projections (``--projection``), both written like the monitoring service's read model:
-  view   per event, upsert the household's row in ``household_view`` and advance the single
-         ``view_state`` freshness row (``as_of``/``lag_ms`` of the overview), as the monitoring
-         slice of the spine does (default)
-  plain  the same ``household_view`` upsert without the shared freshness row, to show what one
-         hot row costs once several processes write concurrently
+Projections (``--projection``), written like the monitoring service's read model:
+  view        per event, upsert the household's row in ``household_view`` and advance the
+              ``view_freshness`` row of the event's (topic, partition) — the freshness behind the
+              overview's ``as_of``/``lag_ms`` as the service keeps it since commit 8b17121: one row
+              per source partition, so no two consumer processes ever write the same row (default)
+  shared-row  the same with one ``view_state`` row advanced by every event of every process, as the
+              service did before 8b17121, to show what one hot row costs once processes write together
+  plain       the ``household_view`` upsert alone
 
 Each run gets a fresh database, a unique topic (``bench.<run>.fupin.registry.v1``) and unique
 consumer groups; all are removed at the end. Needs the project's PostgreSQL and Kafka
@@ -45,6 +47,8 @@ SCHEMA = [
     "CREATE INDEX ix_household_view_village_status ON household_view (village_code, status)",
     """CREATE TABLE view_state (name varchar(40) PRIMARY KEY, last_event_time timestamptz NOT NULL,
        applied_at timestamptz NOT NULL, events_applied bigint NOT NULL)""",
+    """CREATE TABLE view_freshness (topic varchar(200), partition integer, last_event_time timestamptz NOT NULL,
+       applied_at timestamptz NOT NULL, events_applied bigint NOT NULL, PRIMARY KEY (topic, partition))""",
     """CREATE TABLE processed_event (consumer_group varchar(120), event_id uuid, type varchar(160) NOT NULL,
        processed_at timestamptz NOT NULL, error text, PRIMARY KEY (consumer_group, event_id))""",
 ]
@@ -64,9 +68,10 @@ async def _admin(sql: str) -> None:
         await conn.close()
 
 
-def _projection(kind: str):  # noqa: ANN202 - (ProcessedEvent model, HandlerRegistry)
+def _projection(kind: str, topic: str):  # noqa: ANN202 - (ProcessedEvent model, HandlerRegistry)
     """The consumer's processed-event model and handlers for ``kind``."""
     import sqlalchemy as sa
+    from aiokafka.partitioner import DefaultPartitioner
     from sqlalchemy.dialects.postgresql import insert
 
     from fupin_shared.consuming import HandlerRegistry
@@ -80,6 +85,10 @@ def _projection(kind: str):  # noqa: ANN202 - (ProcessedEvent model, HandlerRegi
                     sa.column("status"), sa.column("persons"), sa.column("updated_at"))
     state = sa.table("view_state", sa.column("name"), sa.column("last_event_time"), sa.column("applied_at"),
                      sa.column("events_applied"))
+    freshness = sa.table("view_freshness", sa.column("topic"), sa.column("partition"), sa.column("last_event_time"),
+                         sa.column("applied_at"), sa.column("events_applied"))
+    partitions = list(range(PARTITIONS))
+    partition_of = DefaultPartitioner()  # the producer's: the partition the event was read from
 
     @handlers.on(HouseholdRegistered.event_type(), HouseholdUpdated.event_type())
     async def household_changed(session, event) -> None:  # noqa: ANN001
@@ -90,11 +99,17 @@ def _projection(kind: str):  # noqa: ANN202 - (ProcessedEvent model, HandlerRegi
             index_elements=["household_id"], where=view.c.updated_at <= upsert.excluded.updated_at,
             set_={"village_code": upsert.excluded.village_code, "status": upsert.excluded.status,
                   "persons": upsert.excluded.persons, "updated_at": upsert.excluded.updated_at}))
+        if kind == "plain":
+            return
         if kind == "view":
-            fresh = insert(state).values(name="main", last_event_time=event.time, applied_at=utc_now(), events_applied=1)
-            await session.execute(fresh.on_conflict_do_update(index_elements=["name"], set_={
-                "last_event_time": sa.func.greatest(state.c.last_event_time, fresh.excluded.last_event_time),
-                "applied_at": fresh.excluded.applied_at, "events_applied": state.c.events_applied + 1}))
+            table, row = freshness, {"topic": topic, "partition": partition_of(event.subject.encode(), partitions,
+                                                                               partitions)}
+        else:
+            table, row = state, {"name": "main"}
+        fresh = insert(table).values(**row, last_event_time=event.time, applied_at=utc_now(), events_applied=1)
+        await session.execute(fresh.on_conflict_do_update(index_elements=list(row), set_={
+            "last_event_time": sa.func.greatest(table.c.last_event_time, fresh.excluded.last_event_time),
+            "applied_at": fresh.excluded.applied_at, "events_applied": table.c.events_applied + 1}))
 
     return infra.ProcessedEvent, handlers
 
@@ -107,7 +122,7 @@ def _child(kind: str, database_url: str, group: str, topic: str, stop, applied) 
         from fupin_shared.consuming import Consumer
         from fupin_shared.db import create_engine_from_url
 
-        processed, handlers = _projection(kind)
+        processed, handlers = _projection(kind, topic)
         engine = create_engine_from_url(database_url, pool_size=2, max_overflow=2)
         transport = KafkaTransport(BOOTSTRAP)
 
@@ -154,16 +169,18 @@ async def _produce(topic: str, events: int) -> float:
     return time.perf_counter() - started
 
 
-async def _stats(database_url: str, group: str) -> tuple[int, list[float]]:
+async def _stats(database_url: str, group: str) -> tuple[int, list[float], list[int]]:
+    """Events applied, their times, and the events counted by each ``view_freshness`` row."""
     import asyncpg
 
     conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
     try:
         rows = await conn.fetch("SELECT extract(epoch FROM processed_at) AS t FROM processed_event "
                                 "WHERE consumer_group = $1 ORDER BY processed_at", group)
+        fresh = await conn.fetch("SELECT events_applied FROM view_freshness ORDER BY partition")
     finally:
         await conn.close()
-    return len(rows), [float(r["t"]) for r in rows]
+    return len(rows), [float(r["t"]) for r in rows], [r["events_applied"] for r in fresh]
 
 
 async def _reset(database_url: str) -> None:
@@ -171,7 +188,7 @@ async def _reset(database_url: str) -> None:
 
     conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
     try:
-        await conn.execute("TRUNCATE household_view, view_state, processed_event")
+        await conn.execute("TRUNCATE household_view, view_state, view_freshness, processed_event")
     finally:
         await conn.close()
 
@@ -227,15 +244,17 @@ async def _run(args: argparse.Namespace) -> dict:
                 child.join(60)
             usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
-            count, times = await _stats(database_url, group)
+            count, times, freshness = await _stats(database_url, group)
             if count < args.events:
                 raise RuntimeError(f"{processes} process(es): only {count} of {args.events} events applied "
                                    f"within {args.timeout} s")
+            if args.projection == "view" and (len(freshness) != PARTITIONS or sum(freshness) != count):
+                raise RuntimeError(f"freshness rows {freshness} do not add up to one per partition and {count} events")
             whole, middle = _throughput(times)
             entry = {"processes": processes, "applied": count, "per_process": [c.value for c in counters],
                      "events_per_s_whole": round(whole), "events_per_s_steady": round(middle),
                      "wall_seconds_incl_start": round(wall, 1),
-                     "consumer_cpu_ms_per_event": round(cpu * 1000 / count, 2),
+                     "consumer_cpu_ms_per_event": round(cpu * 1000 / count, 2), "freshness_rows": freshness,
                      "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
             results["runs"].append(entry)
             print(f"{processes} process(es): {entry['events_per_s_whole']} events/s whole run, "
@@ -260,7 +279,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=30_000)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--projection", choices=["view", "plain"], default="view")
+    parser.add_argument("--projection", choices=["view", "shared-row", "plain"], default="view")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per run")
     args = parser.parse_args()
     results = asyncio.run(_run(args))

@@ -68,6 +68,7 @@ PG = os.environ.get("FUPIN_BENCH_PG", "postgresql+asyncpg://fupin:fupin@127.0.0.
 KAFKA = os.environ.get("FUPIN_BENCH_KAFKA", "127.0.0.1:19092")
 DB = "bench_monitoring_lag"
 BUCKET = re.compile(r'^fupin_monitoring_event_lag_seconds_bucket\{group="([^"]+)",le="([^"]+)"\} (\S+)$')
+STEP = re.compile(r'^fupin_monitoring_batch_step_seconds_(sum|count)\{group="([^"]+)",step="([^"]+)"\} (\S+)$')
 
 
 def cpu_seconds(pid: int) -> float:
@@ -82,6 +83,17 @@ def histogram(metrics: str, group: str) -> list[tuple[float, float]]:
         if match and match.group(1) == group:
             out.append((float("inf") if match.group(2) == "+Inf" else float(match.group(2)), float(match.group(3))))
     return sorted(out)
+
+
+def steps(metrics: str, group: str) -> dict[str, tuple[float, float]]:
+    """The view's batch steps (gather, apply, offsets): how many, mean seconds."""
+    found: dict[str, dict[str, float]] = defaultdict(dict)
+    for line in metrics.splitlines():
+        match = STEP.match(line)
+        if match and match.group(2) == group:
+            found[match.group(3)][match.group(1)] = float(match.group(4))
+    return {step: (v.get("count", 0), v.get("sum", 0) / v["count"] if v.get("count") else 0.0)
+            for step, v in found.items()}
 
 
 def quantile(buckets: list[tuple[float, float]], q: float) -> float:
@@ -270,7 +282,8 @@ async def main() -> None:
                 await asyncio.sleep(0.05)
             drain = time.monotonic() - started - send_seconds
             cpu, own = cpu_seconds(server.pid) - cpu0, time.process_time() - own0
-            buckets = histogram((await client.get("/metrics")).text, group)
+            metrics = (await client.get("/metrics")).text
+            buckets, batch_steps = histogram(metrics, group), steps(metrics, group)
             probe_stop.set()
             await prober
     finally:
@@ -290,6 +303,9 @@ async def main() -> None:
           f"p99 {quantile(buckets, .99) * 1000:,.0f} ms; under 1 s: {under(buckets, 1.0):.1%}")
     print(f"event time → read from Kafka by a probe, {len(probed):,} events: p50 {percentile(probed, .5) * 1000:,.0f} ms  "
           f"p99 {percentile(probed, .99) * 1000:,.0f} ms")
+    batches = batch_steps.get("apply", (0, 0))[0]
+    print(f"view batches: {batches:,.0f}, {sent / max(batches, 1):,.0f} events each on average; mean wall time per "
+          f"batch: " + ", ".join(f"{step} {mean * 1000:,.1f} ms" for step, (_, mean) in sorted(batch_steps.items())))
     print(f"overview lag_ms sampled {len(samples)}×: p50 {samples[len(samples) // 2]:,} ms  "
           f"p95 {samples[int(len(samples) * .95)]:,} ms  max {samples[-1]:,} ms")
     print(f"monitoring service CPU: {cpu:.1f} s over {send_seconds + drain:.1f} s "

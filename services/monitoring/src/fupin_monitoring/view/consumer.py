@@ -4,13 +4,18 @@ The spine's ``Consumer`` calls one handler per event; the view needs the whole b
 rows it touches in one query per table and write summed counter deltas once), so it runs this
 loop instead, with the same guarantees and the spine's pieces (``claim_events``,
 ``retry_transient``): in one transaction per batch, the events not yet in ``processed_event`` for
-the group are applied and recorded; offsets are committed afterwards; a transient database failure
+the group are applied and recorded; offsets are committed afterwards (while the next batch is
+fetched and applied — a batch's offsets are only sent once the previous batch's are acknowledged,
+and the last ones before the subscription closes); a transient database failure
 ("database is locked", a serialization conflict) is retried with a bounded backoff; a batch that
 still fails is retried one event at a time (each again with the backoff) and only an event that
 fails for another reason is recorded with its error (dead letter), so it cannot block its partition.
 
 Batches are bounded: at most ``batch_size`` events, gathered for at most ``max_wait`` seconds
 after the first one arrives, so a busy view commits often instead of growing ever larger batches.
+A consumer that is behind (events already waiting when it looks) takes what waits and does not
+gather: the gathering is there to spare a waiting consumer one transaction per event, and a busy
+one's next events come with its next batch anyway.
 Each batch moves the freshness rows of its own (topic, partition)s only.
 
 It also measures freshness: ``fupin_consumer_lag_ms`` (time from an event's ``time`` to the view
@@ -42,6 +47,10 @@ LAG_MS = Gauge("fupin_consumer_lag_ms", "How far the view trails the events, in 
                "applied of the newest batch; growing with wall time while events wait", ["group"])
 EVENT_LAG = Histogram("fupin_monitoring_event_lag_seconds", "Time from an event's time to the view having applied it",
                       ["group"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30))
+BATCH_STEP = Histogram("fupin_monitoring_batch_step_seconds", "Wall time of each step of the view's batches: "
+                       "gather (topping a batch up after its first fetch), apply (the transaction), offsets "
+                       "(waiting for the previous batch's offset commit, sent while this batch was applied)", ["group", "step"],
+                       buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5))
 
 OnBatch = Callable[[BatchResult, list[Envelope]], Awaitable[None]]
 
@@ -94,6 +103,7 @@ class ViewConsumer:
         backoff = 0.5
         while not self._stopping.is_set():
             lag_task: asyncio.Task[None] | None = None
+            offsets: asyncio.Task[None] | None = None
             try:
                 self.subscription = await self._transport.subscribe(self.group, self.topics)
                 backoff = 0.5
@@ -103,8 +113,14 @@ class ViewConsumer:
                     if messages:
                         self.caught_up.clear()
                         async with self._busy:
+                            applying = time.monotonic()
                             await self.apply(messages)
-                            await self.subscription.commit(messages)
+                            committing = time.monotonic()
+                            if offsets is not None:
+                                await offsets  # in order: never a batch's offsets before the previous one's
+                            offsets = asyncio.create_task(self.subscription.commit(messages))
+                        BATCH_STEP.labels(self.group, "apply").observe(committing - applying)
+                        BATCH_STEP.labels(self.group, "offsets").observe(time.monotonic() - committing)
                     # the broker is asked for the group's lag at most twice a second when idle and every two
                     # seconds under load, in a task of its own so no batch waits for the answer
                     now = time.monotonic()
@@ -122,6 +138,9 @@ class ViewConsumer:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
             finally:
+                if offsets is not None:
+                    with contextlib.suppress(Exception):  # a failed commit only means redelivered no-ops
+                        await offsets
                 if lag_task is not None and not lag_task.done():
                     lag_task.cancel()
                     with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -131,17 +150,22 @@ class ViewConsumer:
                     self.subscription = None
 
     async def _fetch_batch(self, subscription: Subscription) -> list[Message]:
-        """Up to ``batch_size`` messages: whatever the first fetch brings, topped up for at most
-        ``max_wait`` seconds after it."""
+        """Up to ``batch_size`` messages: what already waits, or else whatever the first fetch brings,
+        topped up for at most ``max_wait`` seconds after it."""
+        messages = await subscription.fetch(timeout=0, max_records=self._batch_size)
+        if messages:
+            return messages
         messages = await subscription.fetch(timeout=0.2, max_records=self._batch_size)
         if not messages:
             return messages
-        deadline = time.monotonic() + self._max_wait
+        first = time.monotonic()
+        deadline = first + self._max_wait
         while len(messages) < self._batch_size and (left := deadline - time.monotonic()) > 0:
             more = await subscription.fetch(timeout=left, max_records=self._batch_size - len(messages))
             if not more:
                 break
             messages += more
+        BATCH_STEP.labels(self.group, "gather").observe(time.monotonic() - first)
         return messages
 
     async def _check_lag(self, subscription: Subscription, *, idle: bool) -> None:
