@@ -140,12 +140,15 @@ class JsonLogHandler(logging.StreamHandler):
 
 
 def log_request(fields: dict[str, Any]) -> None:
-    """The one JSON line of a request (logger ``fupin.http``, INFO): written straight by the JSON handler
-    when it is the only one of the root logger, otherwise through logging (another configuration, caplog)."""
+    """The one JSON line of a request (logger ``fupin.http``, INFO): written straight by the JSON handler of
+    ``configure_logging`` when it is the root logger's only handler, as configured (no filter, its formatter),
+    otherwise through logging (another configuration, caplog)."""
     if not log.isEnabledFor(logging.INFO):
         return
     handlers = logging.root.handlers
-    if len(handlers) == 1 and type(handler := handlers[0]) is JsonLogHandler and not log.handlers and log.propagate:
+    if (len(handlers) == 1 and type(handler := handlers[0]) is JsonLogHandler and handler.level <= logging.INFO
+            and not handler.filters and type(handler.formatter) is JsonFormatter and not log.handlers
+            and log.propagate):
         handler.write_request(fields)
     else:
         log.info("request", extra={"http": fields})
