@@ -304,8 +304,10 @@ async def main() -> None:
     print(f"event time → read from Kafka by a probe, {len(probed):,} events: p50 {percentile(probed, .5) * 1000:,.0f} ms  "
           f"p99 {percentile(probed, .99) * 1000:,.0f} ms")
     batches = batch_steps.get("apply", (0, 0))[0]
-    print(f"view batches: {batches:,.0f}, {sent / max(batches, 1):,.0f} events each on average; mean wall time per "
-          f"batch: " + ", ".join(f"{step} {mean * 1000:,.1f} ms" for step, (_, mean) in sorted(batch_steps.items())))
+    if batches:  # the view's step histogram (a version without it: nothing to say)
+        print(f"view batches: {batches:,.0f}, {sent / batches:,.0f} events each on average; mean wall time per "
+              f"batch: " + ", ".join(f"{step} {mean * 1000:,.1f} ms ({count:,.0f}×)"
+                                      for step, (count, mean) in sorted(batch_steps.items())))
     print(f"overview lag_ms sampled {len(samples)}×: p50 {samples[len(samples) // 2]:,} ms  "
           f"p95 {samples[int(len(samples) * .95)]:,} ms  max {samples[-1]:,} ms")
     print(f"monitoring service CPU: {cpu:.1f} s over {send_seconds + drain:.1f} s "
