@@ -202,6 +202,17 @@ class VillageExited(_Registry):
     provincial_poor_village: bool = True
 
 
+class VillageDesignated(_Registry):
+    """A village's provincial relatively-poor designation (省定相对贫困村) as the registry holds it (key =
+    village code): published once per change of the flag, ``provincial_poor_village`` false when a
+    village stops being one."""
+
+    aggregate: ClassVar[str] = "village"
+    verb: ClassVar[str] = "designated"
+    village_code: str
+    provincial_poor_village: bool
+
+
 class PovertyLineSet(_Registry):
     """The year's household and village lines were set (key = year); lines are data, not constants."""
 

@@ -283,6 +283,14 @@ def village_items(v: Mapping[str, Any] | None) -> dict[Key, int]:
     return d
 
 
+def designated_village(v: Mapping[str, Any] | None, code: str, provincial_poor: bool) -> dict[str, Any]:
+    """A village's last state once the registry designated it (or stopped designating it) a provincial
+    poor village: only the flag changes, an exit already recorded stays."""
+    after = dict(v) if v else {"village_code": code, "exited_year": None}
+    after["provincial_poor"] = provincial_poor
+    return after
+
+
 def village_year_items(v: Mapping[str, Any] | None) -> dict[Key, int]:
     if not v:
         return {}

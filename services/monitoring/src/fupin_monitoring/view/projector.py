@@ -46,7 +46,7 @@ HOUSEHOLD_EVENTS = {c.event_type() for c in (
     cr.MeasureRecorded, cr.MemberAdded, cr.MemberUpdated, cr.MemberLeft)}
 MEMBER_EVENTS = {c.event_type() for c in (cr.MemberAdded, cr.MemberUpdated, cr.MemberLeft)}
 YEAR_RECORD_EVENTS = {cr.IncomeRecorded.event_type(), cr.GuaranteesAssessed.event_type()}
-VILLAGE_EVENTS = {cr.VillageAssessed.event_type(), cr.VillageExited.event_type()}
+VILLAGE_EVENTS = {cr.VillageAssessed.event_type(), cr.VillageExited.event_type(), cr.VillageDesignated.event_type()}
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -483,6 +483,14 @@ async def _village_exited(b: _Batch, e: Envelope) -> None:
     b.villages.put(code, after)
 
 
+async def _village_designated(b: _Batch, e: Envelope) -> None:
+    code = e.data["village_code"]
+    before = b.villages.get(code)
+    after = d.designated_village(before, code, bool(e.data["provincial_poor_village"]))
+    b.deltas.replace_rolled(d.village_items(before), d.village_items(after))
+    b.villages.put(code, after)
+
+
 def _each_level(b: _Batch, division: str, year: int, metric: str, key: str, value: int) -> None:
     b.deltas.add(division, year, metric, key, value)
 
@@ -696,6 +704,7 @@ _HANDLERS: dict[type, Callable[[_Batch, Envelope], Awaitable[None]]] = {
     cr.HouseholdRemoved: _removed, cr.IncomeRecorded: _income, cr.GuaranteesAssessed: _guarantees,
     cr.MeasureRecorded: _measure, cr.MemberAdded: _member, cr.MemberUpdated: _member, cr.MemberLeft: _member,
     cr.VillageAssessed: _village_assessed, cr.VillageExited: _village_exited,
+    cr.VillageDesignated: _village_designated,
     cf.FundSourceRegistered: _source, cf.FundSourceAdjusted: _source, cf.AllocationMade: _allocation,
     cf.DisbursementMade: _disbursement, cf.DisclosurePublished: _disclosure, cf.ProjectChanged: _project,
     cf.LoanChanged: _loan, cf.AuditFindingRecorded: _audit_recorded, cf.AuditFindingClosed: _audit_closed,

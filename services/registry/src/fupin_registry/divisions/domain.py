@@ -22,3 +22,11 @@ def ancestors(code: str) -> list[str]:
 
 def is_ancestor(candidate: str, code: str) -> bool:
     return candidate in ancestors(code)
+
+
+def designation_changes(current: dict[str, bool], recorded: dict[str, bool]) -> list[tuple[str, bool]]:
+    """Village designations to publish, in code order: each village whose provincial poor-village flag
+    (``current``) differs from the last one published (``recorded``); a village never flagged and never
+    published needs no event."""
+    return [(code, flag) for code in sorted(set(current) | set(recorded))
+            if (flag := current.get(code, False)) != recorded.get(code, False)]

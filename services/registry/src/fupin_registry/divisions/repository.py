@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import weakref
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fupin_registry.divisions.domain import ancestors
 from fupin_registry.divisions.errors import DivisionNotFound
+from fupin_registry.db import INFRA
 from fupin_registry.divisions.models import Division, NaturalVillage
 from fupin_shared.auth.principal import division_range
+from fupin_shared.contracts.registry import VillageDesignated
 
+DESIGNATION_LOCK = 0x72646573  # advisory lock: one designation publisher at a time across replicas
 _VILLAGES: weakref.WeakKeyDictionary[object, frozenset[str]] = weakref.WeakKeyDictionary()
 """Village codes per engine: divisions change only by migration, which runs before the app serves."""
 
@@ -84,3 +87,22 @@ class DivisionRepository:
             select(NaturalVillage.village_code, func.count(), func.coalesce(func.sum(NaturalVillage.households), 0))
             .where(NaturalVillage.village_code.in_(codes)).group_by(NaturalVillage.village_code))
         return {code: (int(n), int(h)) for code, n, h in rows}
+
+    async def lock_designations(self) -> None:
+        """On PostgreSQL, wait for any other replica publishing designations (until this transaction
+        ends), so it reads what that one recorded; SQLite has a single writer anyway."""
+        if self.session.bind.dialect.name == "postgresql":
+            await self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DESIGNATION_LOCK})
+
+    async def village_designations(self) -> dict[str, bool]:
+        """Every village's provincial poor-village flag."""
+        rows = await self.session.execute(select(Division.code, Division.provincial_poor_village)
+                                          .where(Division.level == "village"))
+        return {code: bool(flag) for code, flag in rows}
+
+    async def recorded_designations(self) -> dict[str, bool]:
+        """The last designation recorded in the outbox for each village that has one."""
+        outbox = INFRA.Outbox
+        rows = await self.session.execute(select(outbox.subject, outbox.data)
+                                          .where(outbox.type == VillageDesignated.event_type()).order_by(outbox.id))
+        return {subject: bool(data["provincial_poor_village"]) for subject, data in rows}
