@@ -4,13 +4,6 @@ Producer: idempotent (acks=all), every call bounded by a timeout — aiokafka ca
 the broker is gone (aio-libs/aiokafka#1101), so on a timeout the producer is discarded and rebuilt
 and the caller (the relay) leaves its rows unpublished. Consumer: no auto-commit, earliest reset,
 explicit per-partition offsets committed after the projection commits (#933).
-
-``fetch_max_wait_ms`` is short (aiokafka's default is 500): aiokafka keeps one fetch in flight per
-broker, and a partition whose records were just handed out is not fetched again until that request
-returns. When the request in flight holds only quiet partitions (another topic of the group) the
-broker holds it for the whole wait, and the busy partitions' next events wait with it — up to
-500 ms on a view reading several topics. The cost is an empty fetch every ``fetch_max_wait_ms``
-per idle consumer.
 """
 from __future__ import annotations
 
@@ -26,15 +19,12 @@ from fupin_shared.bus.base import Message
 
 log = logging.getLogger(__name__)
 TIMEOUT = 15.0
-FETCH_MAX_WAIT_MS = 20
 
 
 class KafkaTransport:
-    def __init__(self, bootstrap: str, *, timeout: float = TIMEOUT,
-                 fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS) -> None:
+    def __init__(self, bootstrap: str, *, timeout: float = TIMEOUT) -> None:
         self._bootstrap = bootstrap
         self._timeout = timeout
-        self._fetch_max_wait_ms = fetch_max_wait_ms
         self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
@@ -93,8 +83,7 @@ class KafkaTransport:
             *topics, bootstrap_servers=self._bootstrap, group_id=group,
             enable_auto_commit=False, auto_offset_reset="earliest",
             session_timeout_ms=10_000, heartbeat_interval_ms=2_000,
-            request_timeout_ms=int(self._timeout * 1000), max_poll_records=1000,
-            fetch_max_wait_ms=self._fetch_max_wait_ms)
+            request_timeout_ms=int(self._timeout * 1000), max_poll_records=1000)
         await asyncio.wait_for(consumer.start(), self._timeout * 2)
         return KafkaSubscription(consumer, self._timeout)
 
