@@ -97,9 +97,9 @@ async def test_village_record_exit_check_and_exit(registry, reg):
         from sqlalchemy import text
         types = (await conn.execute(text("SELECT type, data FROM outbox WHERE subject = :s ORDER BY id"),
                                     {"s": POOR_VILLAGE})).all()
-    assert [t for t, _ in types] == ["fupin.registry.village.assessed.v1", "fupin.registry.village.assessed.v1",
-                                     "fupin.registry.village.exited.v1"]
-    assert types[0][1]["failed"] == ["roads_not_hardened"] and types[1][1]["eligible"] is True
+    assert [t for t, _ in types] == ["fupin.registry.village.designated.v1", "fupin.registry.village.assessed.v1",
+                                     "fupin.registry.village.assessed.v1", "fupin.registry.village.exited.v1"]
+    assert types[1][1]["failed"] == ["roads_not_hardened"] and types[2][1]["eligible"] is True
 
 
 async def test_village_refusals(registry, reg):
