@@ -203,9 +203,10 @@ class VillageExited(_Registry):
 
 
 class VillageDesignated(_Registry):
-    """A village's provincial relatively-poor designation (省定相对贫困村) as the registry holds it (key =
-    village code): published once per change of the flag, ``provincial_poor_village`` false when a
-    village stops being one."""
+    """A village's provincial relatively-poor designation (省定相对贫困村) changed (key = village code).
+
+    Published once per change of the registry's flag (for each flagged village when the registry
+    first starts), ``provincial_poor_village`` false when a village stops being one."""
 
     aggregate: ClassVar[str] = "village"
     verb: ClassVar[str] = "designated"
