@@ -169,10 +169,9 @@ async def test_funds_allocated_and_paid_reach_the_monitoring_funds_figures(api, 
 async def test_reconcile_finds_a_county_written_through_the_apis_in_agreement(api, villages) -> None:
     """`fupin monitoring reconcile` against the running owners' APIs and the view's tables: after a
     household and an allocation in 德庆县 reach the view, the county's figures agree. Checked for that
-    county only, and without ``poor_villages``: the view counts a provincial poor village only once a
-    VillageAssessed event names it while the registry counts all 111 flagged villages, so a stack where no
-    village was assessed reports that drift (see the e2e report); other counties may carry data of older
-    versions."""
+    county only (other counties may carry data of older versions), poor villages included: the registry
+    publishes each provincial poor village's designation, so the view counts all 111 without any village
+    being assessed, and the city's poor-village figures agree too."""
     village = fresh_village(villages, DEQING)
     before = await api.overview(division=DEQING, year=2020)
     h = await api.register(household_body(village, year=2020))
@@ -198,5 +197,8 @@ async def test_reconcile_finds_a_county_written_through_the_apis_in_agreement(ap
     assert done.returncode == (0 if report["ok"] else 1)
     assert report["compared"]["registry"] > 0 and report["compared"]["funds"] > 0, report
     assert report["view_events_applied"] > 0
-    county_drift = [d for d in report["drift"] if d["division"] == DEQING and not d["figure"].startswith("poor_villages")]
+    county_drift = [d for d in report["drift"] if d["division"] == DEQING]
     assert county_drift == [], report["drift"]
+    city_poor = [d for d in report["drift"] if d["division"] == "441200000000" and d["figure"].startswith("poor_villages")]
+    assert city_poor == [], report["drift"]
+    assert (await api.overview(division=DEQING, year=2020))["villages"]["provincial_poor"] == 17
