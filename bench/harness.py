@@ -167,9 +167,11 @@ def measure_propagation(sizes: dict) -> list[Row]:
                 fupin=f"{f['p99_ms']:,.0f} ms (p50 {f['p50_ms']:,.0f})",
                 baseline=f"{b['p99_ms']:.1f} ms (p50 {b['p50_ms']:.1f})", ratio=f"+{f['p99_ms'] - b['p99_ms']:,.0f} ms",
                 goal="≤ baseline + 100 ms", met=r["met"],
-                note=f"Fupin: bench/monitoring_lag.py (service's own histogram, event time → view committed), "
-                     f"{f['events']:,.0f} events sent at {f['send_rate']:,.0f}/s for {p['seconds']} s; baseline: raw "
-                     "aiokafka produce → consume round trip at the same rate", raw=raw)]
+                note=f"Fupin: bench/monitoring_lag.py — writers commit state + outbox through the spine's "
+                     "UnitOfWork, the spine's Relay publishes (woken by NOTIFY), the monitoring view consumes; the "
+                     f"service's own histogram, commit → view committed; {f['events']:,.0f} events sent at "
+                     f"{f['send_rate']:,.0f}/s for {p['seconds']} s; baseline: raw aiokafka produce → consume round "
+                     "trip at the same rate", raw=raw)]
 
 
 def measure_overview(sizes: dict) -> list[Row]:
