@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
 
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -100,9 +101,10 @@ class DivisionRepository:
                                           .where(Division.level == "village"))
         return {code: bool(flag) for code, flag in rows}
 
-    async def recorded_designations(self) -> dict[str, bool]:
-        """The last designation recorded in the outbox for each village that has one."""
+    async def recorded_designations(self, villages: Iterable[str]) -> dict[str, bool]:
+        """The last designation recorded in the outbox for each of ``villages`` that has one (read by
+        subject, so the outbox's subject index serves it however many household events it holds)."""
         outbox = INFRA.Outbox
-        rows = await self.session.execute(select(outbox.subject, outbox.data)
-                                          .where(outbox.type == VillageDesignated.event_type()).order_by(outbox.id))
+        rows = await self.session.execute(select(outbox.subject, outbox.data).where(
+            outbox.subject.in_(sorted(villages)), outbox.type == VillageDesignated.event_type()).order_by(outbox.id))
         return {subject: bool(data["provincial_poor_village"]) for subject, data in rows}

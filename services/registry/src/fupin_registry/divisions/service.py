@@ -22,8 +22,8 @@ async def publish_designations(uow: RegistryUow) -> int:
     """Record the designation changes in one transaction; returns how many were recorded."""
     async with uow:
         await uow.divisions.lock_designations()
-        changes = designation_changes(await uow.divisions.village_designations(),
-                                      await uow.divisions.recorded_designations())
+        current = await uow.divisions.village_designations()
+        changes = designation_changes(current, await uow.divisions.recorded_designations(current))
         for code, flag in changes:
             uow.record(VillageDesignated(village_code=code, provincial_poor_village=flag),
                        subject=code, division=code, actor=ACTOR)
