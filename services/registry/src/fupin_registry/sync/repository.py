@@ -15,6 +15,9 @@ from fupin_shared.contracts.registry import HouseholdUpdated
 
 _O = INFRA.Outbox
 UPDATED = HouseholdUpdated.event_type()
+HOUSEHOLD_AGGREGATES = ("household", "member")
+"""Events of these aggregates change a household (signals, villages and poverty lines do not, and their
+subjects are not household ids)."""
 
 
 class SyncRepository:
@@ -35,8 +38,7 @@ class SyncRepository:
         rows = (await self.session.execute(
             select(_O.subject, last).where(_O.sequence > after, _O.sequence <= upto,
                                            or_(_O.division.between(low, high), moved_out),
-                                           _O.type.like("fupin.registry.%"),
-                                           _O.type.notlike("fupin.registry.signal.%"))
+                                           or_(*(_O.type.like(f"fupin.registry.{a}.%") for a in HOUSEHOLD_AGGREGATES)))
             .group_by(_O.subject).order_by(last).limit(limit))).all()
         return [(r.subject, int(r.last)) for r in rows]
 
