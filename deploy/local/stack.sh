@@ -75,7 +75,7 @@ require_infrastructure() {
 # fd down) — so a long-running service never holds (and blocks) a lock; then becomes the service.
 start_service() {
     local fd
-    for fd in /proc/$BASHPID/fd/*; do
+    for fd in "/proc/$BASHPID/fd/"*; do
         fd="${fd##*/}"
         ((fd > 2)) && eval "exec ${fd}>&-" 2>/dev/null
     done
