@@ -25,6 +25,18 @@ def is_postgres(url_or_engine: str | AsyncEngine) -> bool:
     return url.get_backend_name() == "postgresql"
 
 
+def _terminate_sqlite_at_once(self: Any) -> None:
+    """Invalidating an aiosqlite connection closes it in its worker thread and stops that thread.
+
+    SQLAlchemy's default first tries a *graceful* close in a task of its own, shielded from cancellation,
+    then force-closes when the caller is cancelled (a request or a job cancelled mid-statement). The
+    force close stops aiosqlite's worker thread while the graceful close still waits on it, so that task
+    never ends and the event loop can never be closed (seen as a test run hanging at teardown, and it
+    would hang the embedded server's shutdown the same way). For SQLite both paths only close a file
+    handle, so the connection is force-closed straight away."""
+    self._terminate_force_close()
+
+
 def create_engine_from_url(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> AsyncEngine:
     """Build an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     parsed = make_url(url)
@@ -32,6 +44,8 @@ def create_engine_from_url(url: str, *, pool_size: int = 10, max_overflow: int =
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30})
+        from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
+        AsyncAdapt_aiosqlite_connection.terminate = _terminate_sqlite_at_once
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
