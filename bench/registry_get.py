@@ -23,9 +23,7 @@ import asyncio
 import json
 import os
 import random
-import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -148,7 +146,7 @@ async def prepare_database(name: str, households: int) -> tuple[str, list[str]]:
 
 
 def main(args: argparse.Namespace) -> dict:
-    from bench.loadclient import cpu_seconds
+    from bench.loadclient import measured_round, stop_servers, summarise
     from bench.registry_import import _drop
     from fupin_shared.testing import mint_token
 
@@ -176,44 +174,22 @@ def main(args: argparse.Namespace) -> dict:
         rounds: dict[str, list[dict]] = {"fupin": [], "baseline": []}
         for round_no in range(args.rounds):
             for kind, (port, process) in servers.items():
-                cpu = cpu_seconds(process.pid)
-                result = run_load(port, paths[kind], token, args.concurrency, args.duration)
-                result["server_cpu_ms_per_request"] = (cpu_seconds(process.pid) - cpu) * 1000 / result["requests"]
-                if set(result["statuses"]) != {"200"}:
-                    raise SystemExit(f"{kind}: unexpected statuses {result['statuses']}")
-                rounds[kind].append(result)
-                print(f"round {round_no + 1} {kind:8s}: {result['rps']:,.0f} req/s, p50 {result['p50_ms']:.1f} ms, "
-                      f"p99 {result['p99_ms']:.1f} ms, server CPU {result['server_cpu_ms_per_request']:.2f} ms/request",
-                      flush=True)
+                rounds[kind].append(measured_round(kind, round_no, process.pid, lambda: run_load(
+                    port, paths[kind], token, args.concurrency, args.duration), "200"))  # noqa: B023 - called at once
     finally:
-        for _, process in servers.values():
-            process.send_signal(signal.SIGINT)
-        for _, process in servers.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_servers([process for _, process in servers.values()])
         for file in work.iterdir():
             file.unlink()
         work.rmdir()
         if not args.keep:
             asyncio.run(_drop(name))
 
-    def med(kind: str, key: str) -> float:
-        return statistics.median(r[key] for r in rounds[kind])
-
     result = {
         "measure": "GET household by id (auth, masking, ETag)", "date": datetime.now(UTC).isoformat(),
         "machine": {"cores": os.cpu_count(), "load_avg_1m": os.getloadavg()[0]},
-        "concurrency": args.concurrency, "duration_s": args.duration, "households": len(ids),
-        **{kind: {"rps": med(kind, "rps"), "p50_ms": med(kind, "p50_ms"), "p99_ms": med(kind, "p99_ms"),
-                  "cpu_ms_per_request": med(kind, "server_cpu_ms_per_request")} for kind in ("fupin", "baseline")},
+        "concurrency": args.concurrency, "duration_s": args.duration, "households": len(ids), **summarise(rounds),
         "goal": 0.8, "rounds": rounds,
     }
-    result["ratio"] = result["fupin"]["rps"] / result["baseline"]["rps"]
-    # the same ratio from the servers' CPU per request: the ratio with the CPU as the limit, steadier than
-    # requests/s on a machine shared with other work
-    result["cpu_ratio"] = result["baseline"]["cpu_ms_per_request"] / result["fupin"]["cpu_ms_per_request"]
     print(json.dumps({k: v for k, v in result.items() if k != "rounds"}, indent=1))
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
