@@ -15,6 +15,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_mixed_load_runs_without_errors(running_stack) -> None:
+    # the fault test before it in this group kills and restarts services: start any that is down and wait
+    # until every one answers /readyz (idempotent for those already running)
+    from fupin_e2e_client import stack  # registered by tests/e2e/conftest.py, which the reliability conftest loads
+
+    up = stack("up")
+    assert up.returncode == 0, up.stdout + up.stderr
     run = subprocess.run([sys.executable, "-m", "bench.load_mixed", "--rate", "15", "--seconds", "4",
                           "--import-every", "3", "--import-households", "3"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
